@@ -1,0 +1,70 @@
+package state
+
+import "time"
+
+// Link kinds in Page.Links: what the crawler should do with the URL.
+const (
+	KindPage    = "page"    // an HTML page on a seed host
+	KindPDF     = "pdf"     // a PDF linked from an in-scope page
+	KindFeed    = "feed"    // an RSS/Atom feed
+	KindSitemap = "sitemap" // a sitemap or sitemap index
+)
+
+// Link is an outgoing link of a fetched resource.
+type Link struct {
+	URL  string `json:"url"`
+	Kind string `json:"kind"`
+	// Text is the anchor text; kept for PDFs, whose title falls back to it.
+	Text string `json:"text,omitempty"`
+}
+
+// Page is the fetch state of one URL (a page, a sitemap, a feed or a PDF).
+type Page struct {
+	URL          string    `json:"url"`
+	Kind         string    `json:"kind"`
+	ETag         string    `json:"etag,omitempty"`
+	LastModified string    `json:"last_modified,omitempty"`
+	FetchedAt    time.Time `json:"fetched_at"`
+	// Links are the outgoing links found at the last full fetch.
+	Links []Link `json:"links,omitempty"`
+	// DocID is the id of the document this URL yielded, if any.
+	DocID string `json:"doc_id,omitempty"`
+	// PDFs are the PDF URLs an article linked at its last fetch; the crawler
+	// compares them with the next version to drop the article from PDFs it
+	// no longer links.
+	PDFs []string `json:"pdfs,omitempty"`
+}
+
+// Doc is what was last delivered for one document id.
+type Doc struct {
+	URL string `json:"url"`
+	// Hash is the content hash of the extracted text (Document.Hash).
+	Hash string `json:"hash"`
+	// Fingerprint covers every delivered field except the fetch time; a
+	// document whose fingerprint did not change is not sent again.
+	Fingerprint string    `json:"fingerprint"`
+	SentAt      time.Time `json:"sent_at"`
+}
+
+// Parent is an article that links a PDF, with what the PDF inherits from it.
+type Parent struct {
+	URL  string    `json:"url"`
+	Date time.Time `json:"date"`
+	Tags []string  `json:"tags,omitempty"`
+	// LinkText is the anchor text of the link to the PDF.
+	LinkText string `json:"link_text,omitempty"`
+}
+
+// PDF is the extracted content of a PDF and the articles that link it.
+type PDF struct {
+	URL string `json:"url"`
+	// Extracted is false until the PDF has been fetched and its text
+	// extracted; parents can be known before that.
+	Extracted bool      `json:"extracted"`
+	Title     string    `json:"title,omitempty"`
+	Text      string    `json:"text,omitempty"`
+	Pages     int       `json:"pages,omitempty"`
+	Date      time.Time `json:"date"`
+	Hash      string    `json:"hash,omitempty"`
+	Parents   []Parent  `json:"parents,omitempty"`
+}

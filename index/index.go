@@ -1,0 +1,238 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"stichwort"
+)
+
+// Errors callers branch on.
+var (
+	// ErrNotFound: no document with that id.
+	ErrNotFound = errors.New("document not found")
+	// ErrLocked: another process holds the data folder.
+	ErrLocked = errors.New("data folder is in use by another stichwort process")
+	// ErrInvalid: a document misses a required field.
+	ErrInvalid = errors.New("invalid document")
+)
+
+const batchSize = 500
+
+// Index is the search index of one data folder. It is safe for concurrent
+// use; writes are serialised.
+type Index struct {
+	dir    string
+	logger *slog.Logger
+	docs   *store
+
+	mu    sync.RWMutex // guards bleve (swapped by Reindex)
+	bleve bleve.Index
+	wmu   sync.Mutex // serialises writers
+}
+
+// Open opens the index in the data folder dir, creating it when missing.
+func Open(dir string, logger *slog.Logger) (*Index, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("index: create %s: %w", dir, err)
+	}
+	docs, err := openStore(filepath.Join(dir, "docs.db"))
+	if err != nil {
+		return nil, err
+	}
+	b, err := openBleve(filepath.Join(dir, "index"))
+	if err != nil {
+		docs.close()
+		return nil, err
+	}
+	x := &Index{dir: dir, logger: logger, docs: docs, bleve: b}
+	// A crash between the document store and the Bleve batch leaves the
+	// store ahead; heal that at start so no stored document is unsearchable.
+	if n, _ := b.DocCount(); int(n) != docs.count() {
+		logger.Warn("index and document store differ, rebuilding",
+			slog.Uint64("indexed", n), slog.Int("stored", docs.count()))
+		if err := x.Reindex(context.Background()); err != nil {
+			x.Close()
+			return nil, err
+		}
+	}
+	return x, nil
+}
+
+func openBleve(path string) (bleve.Index, error) {
+	b, err := bleve.Open(path)
+	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		b, err = bleve.New(path, newMapping())
+	}
+	if err != nil {
+		return nil, fmt.Errorf("index: open %s: %w", path, err)
+	}
+	return b, nil
+}
+
+// Close releases the index.
+func (x *Index) Close() error {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	err := x.bleve.Close()
+	if cerr := x.docs.close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Put adds or replaces documents (by ID). A document without ID gets one
+// from its URL. It returns ErrInvalid (wrapped) when a document has no URL
+// or title; then nothing of the batch is written.
+func (x *Index) Put(ctx context.Context, docs []stichwort.Document) error {
+	for i := range docs {
+		d := &docs[i]
+		if d.URL == "" || d.Title == "" {
+			return fmt.Errorf("index: document %d (%q): %w: url and title are required", i, d.URL, ErrInvalid)
+		}
+		if d.ID == "" {
+			d.ID = stichwort.DocID(d.URL)
+		}
+		if d.Type == "" {
+			d.Type = stichwort.TypeArticle
+		}
+		d.Tags = stichwort.CleanTags(d.Tags)
+	}
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// The store first: if we crash before Bleve's batch lands, Open notices
+	// the difference and rebuilds; the other order could lose documents.
+	if err := x.docs.put(docs); err != nil {
+		return fmt.Errorf("index: store: %w", err)
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return indexBatches(ctx, x.bleve, docs)
+}
+
+func indexBatches(ctx context.Context, b bleve.Index, docs []stichwort.Document) error {
+	for start := 0; start < len(docs); start += batchSize {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		end := min(start+batchSize, len(docs))
+		batch := b.NewBatch()
+		for _, d := range docs[start:end] {
+			if err := batch.Index(d.ID, record(d)); err != nil {
+				return fmt.Errorf("index: %s: %w", d.URL, err)
+			}
+		}
+		if err := b.Batch(batch); err != nil {
+			return fmt.Errorf("index: batch: %w", err)
+		}
+	}
+	return nil
+}
+
+// record is what Bleve sees of a document.
+func record(d stichwort.Document) map[string]any {
+	keys := make([]string, len(d.Tags))
+	for i, t := range d.Tags {
+		keys[i] = stichwort.TagKey(t)
+	}
+	r := map[string]any{
+		fieldTitle:   d.Title,
+		fieldLead:    d.Lead,
+		fieldBody:    d.Body,
+		fieldTags:    d.Tags,
+		fieldTagKeys: keys,
+		fieldType:    d.Type,
+		fieldSource:  d.Source,
+	}
+	if !d.Date.IsZero() {
+		r[fieldDate] = d.Date.UTC()
+		r[fieldYear] = strconv.Itoa(d.Date.Year())
+	}
+	return r
+}
+
+// Get returns the stored document with the id, or ErrNotFound.
+func (x *Index) Get(id string) (stichwort.Document, error) {
+	return x.docs.get(id)
+}
+
+// Count returns the number of documents.
+func (x *Index) Count() int { return x.docs.count() }
+
+// Reindex rebuilds the Bleve index from the document store, for example
+// after the analysis changed. Searches keep being answered from the old
+// index until the new one is complete.
+func (x *Index) Reindex(ctx context.Context) error {
+	x.wmu.Lock()
+	defer x.wmu.Unlock()
+	path := filepath.Join(x.dir, "index")
+	tmp := path + ".new"
+	if err := os.RemoveAll(tmp); err != nil {
+		return fmt.Errorf("index: reindex: %w", err)
+	}
+	nb, err := bleve.New(tmp, newMapping())
+	if err != nil {
+		return fmt.Errorf("index: reindex: %w", err)
+	}
+	var pending []stichwort.Document
+	n := 0
+	err = x.docs.each(func(d stichwort.Document) error {
+		pending = append(pending, d)
+		n++
+		if len(pending) == batchSize {
+			err := indexBatches(ctx, nb, pending)
+			pending = pending[:0]
+			return err
+		}
+		return nil
+	})
+	if err == nil {
+		err = indexBatches(ctx, nb, pending)
+	}
+	if cerr := nb.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.RemoveAll(tmp)
+		return fmt.Errorf("index: reindex: %w", err)
+	}
+
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.bleve != nil {
+		if err := x.bleve.Close(); err != nil {
+			return fmt.Errorf("index: reindex: close old: %w", err)
+		}
+	}
+	old := path + ".old"
+	os.RemoveAll(old)
+	if err := os.Rename(path, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("index: reindex: %w", err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("index: reindex: %w", err)
+	}
+	os.RemoveAll(old)
+	x.bleve, err = openBleve(path)
+	if err != nil {
+		return err
+	}
+	x.logger.Info("reindexed", slog.Int("docs", n))
+	return nil
+}

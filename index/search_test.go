@@ -1,0 +1,212 @@
+package index
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"os"
+	"path"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"stichwort"
+)
+
+// mustIndex opens an index in a temporary folder holding the documents of
+// the JSON lines file at p.
+func mustIndex(tb testing.TB, p string) *Index {
+	tb.Helper()
+	x, err := Open(tb.TempDir(), nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { x.Close() })
+	f, err := os.Open(p)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	var docs []stichwort.Document
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		d, err := stichwort.ParseImportLine(sc.Bytes())
+		if err != nil {
+			tb.Fatalf("%s: %v", p, err)
+		}
+		docs = append(docs, d)
+	}
+	if err := x.Put(context.Background(), docs); err != nil {
+		tb.Fatal(err)
+	}
+	return x
+}
+
+type searchCase struct {
+	Name    string                    `json:"name"`
+	Q       string                    `json:"q"`
+	Tags    []string                  `json:"tags"`
+	Type    string                    `json:"type"`
+	Source  string                    `json:"source"`
+	From    string                    `json:"from"`
+	To      string                    `json:"to"`
+	Sort    string                    `json:"sort"`
+	Hits    []string                  `json:"hits"` // last path element of the URLs
+	Ordered bool                      `json:"ordered"`
+	Total   *int                      `json:"total"`
+	Facets  map[string]map[string]int `json:"facets"`
+}
+
+// TestSearch runs the queries of testdata/search/queries.json against the
+// documents of testdata/search/docs.jsonl.
+func TestSearch(t *testing.T) {
+	x := mustIndex(t, "testdata/search/docs.jsonl")
+	data, err := os.ReadFile("testdata/search/queries.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []searchCase
+	if err := json.Unmarshal(data, &cases); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			r := Request{Query: c.Q, Tags: c.Tags, Type: c.Type, Source: c.Source, Sort: c.Sort, Size: 100}
+			if c.From != "" {
+				r.From, _ = time.Parse(time.DateOnly, c.From)
+			}
+			if c.To != "" {
+				r.To, _ = time.Parse(time.DateOnly, c.To)
+			}
+			res, err := x.Search(context.Background(), r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range res.Hits {
+				got = append(got, path.Base(h.URL))
+			}
+			if c.Hits != nil {
+				want := slices.Clone(c.Hits)
+				if !c.Ordered {
+					slices.Sort(want)
+					got = slices.Sorted(slices.Values(got))
+				}
+				if !slices.Equal(got, want) {
+					t.Errorf("hits = %q, want %q", got, want)
+				}
+			}
+			if c.Total != nil && int(res.Total) != *c.Total {
+				t.Errorf("total = %d, want %d (hits %q)", res.Total, *c.Total, got)
+			}
+			if int(res.Total) != len(res.Hits) {
+				t.Errorf("total %d but %d hits", res.Total, len(res.Hits))
+			}
+			facets := map[string][]FacetValue{"tags": res.Facets.Tags, "type": res.Facets.Type, "year": res.Facets.Year, "source": res.Facets.Source}
+			for name, want := range c.Facets {
+				gotF := map[string]int{}
+				for _, v := range facets[name] {
+					gotF[v.Value] = v.Count
+				}
+				for v, n := range want {
+					if gotF[v] != n {
+						t.Errorf("facet %s[%s] = %d, want %d (all: %v)", name, v, gotF[v], n, gotF)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestSnippetHighlightsAndEscapes(t *testing.T) {
+	x, err := Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	doc := stichwort.Document{URL: "https://e.org/x", Title: "<script>alert(1)</script> Zwillinge",
+		Body: "Die Stadt <b>plant</b> digitale Zwillinge für Straßen & Plätze."}
+	if err := x.Put(context.Background(), []stichwort.Document{doc}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := x.Search(context.Background(), Request{Query: "Zwilling"})
+	if err != nil || len(res.Hits) != 1 {
+		t.Fatalf("res=%+v err=%v", res, err)
+	}
+	s := res.Hits[0].Snippet
+	if !strings.Contains(s, "<mark>Zwillinge</mark>") {
+		t.Errorf("snippet %q lacks the highlighted word", s)
+	}
+	if strings.Contains(s, "<b>") || !strings.Contains(s, "&lt;b&gt;") || !strings.Contains(s, "&amp;") {
+		t.Errorf("snippet %q is not escaped", s)
+	}
+}
+
+func TestPutReplacesAndReindex(t *testing.T) {
+	dir := t.TempDir()
+	x, err := Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	d := stichwort.Document{URL: "https://e.org/a", Title: "Breitband in Sachsen"}
+	if err := x.Put(ctx, []stichwort.Document{d}); err != nil {
+		t.Fatal(err)
+	}
+	d.Title = "Glasfaser in Sachsen"
+	if err := x.Put(ctx, []stichwort.Document{d}); err != nil {
+		t.Fatal(err)
+	}
+	count := func(q string) uint64 {
+		t.Helper()
+		res, err := x.Search(ctx, Request{Query: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	if count("Breitband") != 0 || count("Glasfaser") != 1 || x.Count() != 1 {
+		t.Fatalf("replace failed: Breitband %d, Glasfaser %d, count %d", count("Breitband"), count("Glasfaser"), x.Count())
+	}
+	if err := x.Reindex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if count("Glasfaser") != 1 {
+		t.Fatal("document lost by reindex")
+	}
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// A second process must not open a folder that is in use.
+	x, err = Open(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if _, err := Open(dir, nil); err == nil || !strings.Contains(err.Error(), "in use") {
+		t.Fatalf("second Open: err = %v, want ErrLocked", err)
+	}
+	if _, err := x.Get("nope"); err != ErrNotFound {
+		t.Fatalf("Get(nope) = %v", err)
+	}
+}
+
+func TestPutRejectsIncomplete(t *testing.T) {
+	x, err := Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	err = x.Put(context.Background(), []stichwort.Document{{URL: "https://e.org/ok", Title: "ok"}, {URL: "https://e.org/no"}})
+	if err == nil || x.Count() != 0 {
+		t.Fatalf("err=%v count=%d: want an error and nothing written", err, x.Count())
+	}
+}
+
+func TestDeepPagingBounded(t *testing.T) {
+	x := mustIndex(t, "testdata/search/docs.jsonl")
+	if _, err := x.Search(context.Background(), Request{Page: 1000, Size: 100}); err == nil {
+		t.Fatal("page 1000 accepted")
+	}
+}

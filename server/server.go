@@ -1,0 +1,74 @@
+package server
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"stichwort"
+	"stichwort/index"
+)
+
+// Searcher is what the server needs of the index.
+type Searcher interface {
+	// Search runs a validated request; it returns index.ErrTooDeep for
+	// pages beyond the reachable depth.
+	Search(ctx context.Context, r index.Request) (index.Result, error)
+	// Get returns one document or index.ErrNotFound.
+	Get(id string) (stichwort.Document, error)
+	// Count returns the number of documents.
+	Count() int
+}
+
+// CrawlStatus is what /api/status reports about the background crawl.
+type CrawlStatus struct {
+	Crawling  bool
+	LastCrawl time.Time // zero: never
+}
+
+// Config holds the server's settings and optional collaborators.
+type Config struct {
+	Logger *slog.Logger
+	// Status reports the crawl state; nil means no crawler runs.
+	Status func() CrawlStatus
+	// Version is shown in the page footer.
+	Version string
+}
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Server handles stichwort's HTTP requests.
+type Server struct {
+	idx    Searcher
+	cfg    Config
+	logger *slog.Logger
+	tmpl   *template.Template
+	static http.Handler
+}
+
+// New returns the HTTP handler of stichwort. It parses the embedded
+// templates, so a broken template fails here and not on a request.
+func New(idx Searcher, cfg Config) (http.Handler, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	tmpl, err := template.New("").Funcs(templateFuncs).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("server: parse templates: %w", err)
+	}
+	sub, err := fs.Sub(staticFS, "static")
+	if err != nil {
+		return nil, fmt.Errorf("server: static files: %w", err)
+	}
+	s := &Server{idx: idx, cfg: cfg, logger: cfg.Logger, tmpl: tmpl, static: http.FileServerFS(sub)}
+	return s.routes(), nil
+}
