@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 
 	"stichwort"
+	"stichwort/index/german"
 )
 
 // Errors callers branch on.
@@ -33,6 +34,7 @@ type Index struct {
 	dir    string
 	logger *slog.Logger
 	docs   *store
+	syn    *german.Synonyms
 
 	mu    sync.RWMutex // guards bleve (swapped by Reindex)
 	bleve bleve.Index
@@ -44,8 +46,15 @@ func Open(dir string, logger *slog.Logger) (*Index, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	if err := german.Register(); err != nil {
+		return nil, fmt.Errorf("index: %w", err)
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("index: create %s: %w", dir, err)
+	}
+	syn, err := german.DefaultSynonyms()
+	if err != nil {
+		return nil, fmt.Errorf("index: %w", err)
 	}
 	docs, err := openStore(filepath.Join(dir, "docs.db"))
 	if err != nil {
@@ -56,7 +65,7 @@ func Open(dir string, logger *slog.Logger) (*Index, error) {
 		docs.close()
 		return nil, err
 	}
-	x := &Index{dir: dir, logger: logger, docs: docs, bleve: b}
+	x := &Index{dir: dir, logger: logger, docs: docs, syn: syn, bleve: b}
 	// A crash between the document store and the Bleve batch leaves the
 	// store ahead; heal that at start so no stored document is unsearchable.
 	if n, _ := b.DocCount(); int(n) != docs.count() {

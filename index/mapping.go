@@ -2,8 +2,9 @@ package index
 
 import (
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/mapping"
+
+	"stichwort/index/german"
 )
 
 // Field names in the Bleve index.
@@ -20,7 +21,7 @@ const (
 )
 
 // textAnalyzer analyses the German text fields, at index and query time.
-const textAnalyzer = de.AnalyzerName
+const textAnalyzer = german.AnalyzerName
 
 // textFields are the searched fields with their weight: a word in the
 // title says more about a document than the same word deep in its body.

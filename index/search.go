@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -157,6 +159,13 @@ func (x *Index) buildQuery(pq Query, r Request) query.Query {
 			if tq := x.termQuery(t); tq != nil {
 				alts = append(alts, tq)
 			}
+			// Abbreviations and their long forms are alternatives:
+			// "KI" also finds "Künstliche Intelligenz".
+			for _, syn := range x.syn.Of(t.Text) {
+				if sq := x.termQuery(Term{Text: syn, Phrase: strings.Contains(syn, " ")}); sq != nil {
+					alts = append(alts, sq)
+				}
+			}
 		}
 		switch len(alts) {
 		case 0: // only stop words: they neither narrow nor widen
@@ -222,32 +231,84 @@ func day(t time.Time) time.Time {
 // termQuery matches one word or phrase in any text field, or returns nil
 // when the analyser leaves nothing of it (a stop word, punctuation).
 func (x *Index) termQuery(t Term) query.Query {
-	if !x.hasTokens(t.Text) {
+	analyzer := x.bleve.Mapping().AnalyzerNamed(textAnalyzer)
+	if analyzer == nil {
+		return nil
+	}
+	positions := groupByPosition(analyzer.Analyze([]byte(t.Text)))
+	if len(positions) == 0 {
 		return nil
 	}
 	alts := make([]query.Query, 0, len(textFields))
 	for _, f := range textFields {
+		var q query.Query
 		if t.Phrase {
 			mq := bleve.NewMatchPhraseQuery(t.Text)
 			mq.SetField(f.name)
 			mq.Analyzer = textAnalyzer
-			mq.SetBoost(f.boost)
-			alts = append(alts, mq)
-			continue
+			q = mq
+		} else {
+			q = wordQuery(f.name, positions)
 		}
-		mq := bleve.NewMatchQuery(t.Text)
-		mq.SetField(f.name)
-		mq.Analyzer = textAnalyzer
-		mq.SetOperator(query.MatchQueryOperatorAnd)
-		mq.SetBoost(f.boost)
-		alts = append(alts, mq)
+		q.(query.BoostableQuery).SetBoost(f.boost)
+		alts = append(alts, q)
 	}
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
-func (x *Index) hasTokens(s string) bool {
-	a := x.bleve.Mapping().AnalyzerNamed(textAnalyzer)
-	return a != nil && len(a.Analyze([]byte(s))) > 0
+// exactBoost weighs a match of the whole word above a match of all its
+// compound parts: "Datenschutzkonferenz" ranks documents with that word
+// above documents that only mention "Datenschutz" and "Konferenz".
+const exactBoost = 2
+
+// wordQuery requires every position of an analysed query word in field. At
+// a position holding a compound and its parts, the document must contain
+// the compound itself or all of its parts, never just any one part.
+func wordQuery(field string, positions [][]string) query.Query {
+	term := func(s string) *query.TermQuery {
+		tq := bleve.NewTermQuery(s)
+		tq.SetField(field)
+		return tq
+	}
+	conj := make([]query.Query, 0, len(positions))
+	for _, terms := range positions {
+		if len(terms) == 1 {
+			conj = append(conj, term(terms[0]))
+			continue
+		}
+		whole := term(terms[0])
+		whole.SetBoost(exactBoost)
+		var parts []query.Query
+		for _, p := range terms[1:] {
+			parts = append(parts, term(p))
+		}
+		conj = append(conj, bleve.NewDisjunctionQuery(whole, bleve.NewConjunctionQuery(parts...)))
+	}
+	if len(conj) == 1 {
+		return conj[0]
+	}
+	return bleve.NewConjunctionQuery(conj...)
+}
+
+// groupByPosition lists the distinct terms at each position of a token
+// stream, in order; the first term of a position is the whole word, the
+// others are its compound parts.
+func groupByPosition(ts analysis.TokenStream) [][]string {
+	var out [][]string
+	lastPos := -1
+	for _, tok := range ts {
+		term := string(tok.Term)
+		if tok.Position != lastPos || len(out) == 0 {
+			out = append(out, []string{term})
+			lastPos = tok.Position
+			continue
+		}
+		cur := out[len(out)-1]
+		if !slices.Contains(cur, term) {
+			out[len(out)-1] = append(cur, term)
+		}
+	}
+	return out
 }
 
 func hitOf(d stichwort.Document, h *search.DocumentMatch) Hit {
@@ -260,7 +321,9 @@ func hitOf(d stichwort.Document, h *search.DocumentMatch) Hit {
 	}
 	for _, f := range []string{fieldBody, fieldLead} {
 		if frags := h.Fragments[f]; len(frags) > 0 {
-			hit.Snippet = strings.Join(frags, " … ")
+			// Parts of one compound are marked one by one; join
+			// touching marks so the word reads as one match.
+			hit.Snippet = strings.ReplaceAll(strings.Join(frags, " … "), "</mark><mark>", "")
 			break
 		}
 	}

@@ -210,3 +210,32 @@ func TestDeepPagingBounded(t *testing.T) {
 		t.Fatal("page 1000 accepted")
 	}
 }
+
+// TestHighlightInsideCompounds checks that compound parts are marked on
+// the right letters, also after multi-byte umlauts.
+func TestHighlightInsideCompounds(t *testing.T) {
+	x, err := Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	doc := stichwort.Document{URL: "https://e.org/k", Title: "Bürgerämter",
+		Body: "Die Bürgerämter öffnen früher. Für größere Kindertagesstätten gilt die Verwaltungscloud-Strategie."}
+	if err := x.Put(context.Background(), []stichwort.Document{doc}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ q, want string }{
+		{"Stätte", "Kindertages<mark>stätten</mark>"},
+		{"Cloud", "Verwaltungs<mark>cloud</mark>-Strategie"},
+		{"Kindertagesstaette", "<mark>Kindertagesstätten</mark>"},
+		{"Verwaltung", "<mark>Verwaltungs</mark>cloud"}, // the part's range includes its Fugen-s
+	} {
+		res, err := x.Search(context.Background(), Request{Query: tt.q})
+		if err != nil || len(res.Hits) != 1 {
+			t.Fatalf("%q: %+v %v", tt.q, res, err)
+		}
+		if !strings.Contains(res.Hits[0].Snippet, tt.want) {
+			t.Errorf("%q: snippet %q lacks %q", tt.q, res.Hits[0].Snippet, tt.want)
+		}
+	}
+}

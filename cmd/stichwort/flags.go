@@ -129,11 +129,13 @@ func (m *Main) ParseFlags(args []string) error {
 			return usagef("--seed %q is not an absolute http(s) URL", s)
 		}
 	}
-	if m.crawl.Concurrency < 1 {
-		return usagef("--concurrency must be at least 1")
-	}
-	if m.crawl.MaxPages < 0 || m.crawl.Delay < 0 || m.recrawl < 0 {
-		return usagef("--max-pages, --delay and --recrawl must not be negative")
+	if m.cmd == "crawl" || m.serving() {
+		if m.crawl.Concurrency < 1 {
+			return usagef("--concurrency must be at least 1")
+		}
+		if m.crawl.MaxPages < 0 || m.crawl.Delay < 0 || m.recrawl < 0 || m.crawl.MaxBodyBytes < 1 {
+			return usagef("--max-pages, --delay and --recrawl must not be negative, --max-body must be positive")
+		}
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(m.logLevel)); err != nil {

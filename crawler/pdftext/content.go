@@ -49,13 +49,13 @@ type gstate struct {
 }
 
 // limitReached is panicked from inside pdf.Interpret to stop reading a
-// page early; pageLines recovers it and keeps what it has.
+// page early; pageFragments recovers it and keeps what it has.
 type limitReached struct{}
 
-// pageLines interprets the content streams of one page and returns its
+// pageFragments interprets the content streams of one page and returns its
 // text fragments in drawing order. budget is the number of text bytes the
-// whole extraction may still collect; pageLines decreases it.
-func pageLines(page pdf.Value, budget *int) (frags []fragment) {
+// whole extraction may still collect; pageFragments decreases it.
+func pageFragments(page pdf.Value, budget *int) (frags []fragment) {
 	contents := page.Key("Contents")
 	if contents.IsNull() || *budget <= 0 {
 		return nil

@@ -61,7 +61,21 @@ type Result struct {
 // Extract returns the text of the PDF in data. Errors: ErrEncrypted,
 // ErrNoText (no text layer), or a wrapped ErrMalformed for broken files; it
 // never panics.
-func Extract(data []byte) (res Result, err error) {
+func Extract(data []byte) (Result, error) {
+	res, encrypted, err := extract(data)
+	if encrypted && (errors.Is(err, ErrMalformed) || errors.Is(err, ErrNoText)) {
+		// The file opened with the empty user password, but the library
+		// derives 40-bit RC4 keys wrongly (it does not shorten the object
+		// key to n+5 bytes), so its streams may still be unreadable: then
+		// the encryption is the cause, not a broken file.
+		return Result{}, fmt.Errorf("%w: undecryptable content: %w", ErrEncrypted, err)
+	}
+	return res, err
+}
+
+// extract does the work of Extract and reports whether the file is
+// encrypted.
+func extract(data []byte) (res Result, encrypted bool, err error) {
 	// The parser library reports most parse errors by panicking, also from
 	// accessor methods deep inside the page walk; one recover here turns all
 	// of them into an error.
@@ -72,16 +86,20 @@ func Extract(data []byte) (res Result, err error) {
 		}
 	}()
 
+	if err := checkStructure(data); err != nil {
+		return Result{}, false, fmt.Errorf("%w: %v", ErrMalformed, err)
+	}
 	r, err := open(data)
 	if err != nil {
-		return Result{}, err
+		return Result{}, false, err
 	}
+	encrypted = !r.Trailer().Key("Encrypt").IsNull()
 
 	pages, declared := collectPages(r)
 	var paras []paragraph
 	budget := maxTextBytes
 	for i, page := range pages {
-		lines := pageLines(page, &budget)
+		lines := buildLines(pageFragments(page, &budget))
 		paras = append(paras, paragraphs(lines, i+1)...)
 		if budget <= 0 {
 			break
@@ -90,7 +108,7 @@ func Extract(data []byte) (res Result, err error) {
 
 	res.Text = joinParagraphs(paras)
 	if strings.TrimSpace(res.Text) == "" {
-		return Result{}, ErrNoText
+		return Result{}, encrypted, ErrNoText
 	}
 	res.Pages = len(pages)
 	if len(pages) == MaxPages && declared > res.Pages {
@@ -107,7 +125,7 @@ func Extract(data []byte) (res Result, err error) {
 	} else if d, ok := findGermanDate(res.Text); ok {
 		res.Date = d
 	}
-	return res, nil
+	return res, encrypted, nil
 }
 
 // open parses the file structure and maps the parser's errors to ours.

@@ -51,21 +51,25 @@ var gzipMagic = []byte{0x1f, 0x8b}
 
 // Parse reads a sitemap, gzip-compressed or not.
 func Parse(data []byte) (Sitemap, error) {
+	return parse(data, MaxSize)
+}
+
+func parse(data []byte, limit int) (Sitemap, error) {
 	if bytes.HasPrefix(data, gzipMagic) {
 		zr, err := gzip.NewReader(bytes.NewReader(data))
 		if err != nil {
 			return Sitemap{}, fmt.Errorf("sitemap: gunzip: %w", err)
 		}
-		plain, err := io.ReadAll(io.LimitReader(zr, MaxSize+1))
+		plain, err := io.ReadAll(io.LimitReader(zr, int64(limit)+1))
 		if err != nil {
 			return Sitemap{}, fmt.Errorf("sitemap: gunzip: %w", err)
 		}
-		if len(plain) > MaxSize {
+		if len(plain) > limit {
 			return Sitemap{}, ErrTooLarge
 		}
 		data = plain
 	}
-	if len(data) > MaxSize {
+	if len(data) > limit {
 		return Sitemap{}, ErrTooLarge
 	}
 	var doc xmlDoc

@@ -57,14 +57,21 @@ type Parent struct {
 
 // PDF is the extracted content of a PDF and the articles that link it.
 type PDF struct {
+	// URL is the URL the parents link; the key of the record.
 	URL string `json:"url"`
+	// DocURL is where the PDF was found after redirects: the document URL.
+	DocURL string `json:"doc_url,omitempty"`
 	// Extracted is false until the PDF has been fetched and its text
 	// extracted; parents can be known before that.
 	Extracted bool      `json:"extracted"`
-	Title     string    `json:"title,omitempty"`
-	Text      string    `json:"text,omitempty"`
-	Pages     int       `json:"pages,omitempty"`
-	Date      time.Time `json:"date"`
-	Hash      string    `json:"hash,omitempty"`
-	Parents   []Parent  `json:"parents,omitempty"`
+	FetchedAt time.Time `json:"fetched_at"`
+	// Error is why the last fetched version gave no text (encrypted, no
+	// text layer, broken), empty after a success.
+	Error   string    `json:"error,omitempty"`
+	Title   string    `json:"title,omitempty"`
+	Text    string    `json:"text,omitempty"`
+	Pages   int       `json:"pages,omitempty"`
+	Date    time.Time `json:"date"`
+	Hash    string    `json:"hash,omitempty"`
+	Parents []Parent  `json:"parents,omitempty"`
 }

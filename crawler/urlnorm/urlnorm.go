@@ -64,7 +64,7 @@ func Normalize(u *url.URL) (*url.URL, error) {
 	n.ForceQuery = false
 
 	host := strings.ToLower(n.Hostname())
-	host = strings.TrimSuffix(host, ".")
+	host = strings.TrimRight(host, ".")
 	if host == "" {
 		return nil, ErrNoHost
 	}

@@ -1,0 +1,23 @@
+package crawler
+
+import "errors"
+
+// Errors the crawler logs for failed fetches, and that Run returns.
+var (
+	// ErrBodyTooLarge means a response exceeded Config.MaxBodyBytes.
+	ErrBodyTooLarge = errors.New("body too large")
+	// ErrRedirectLoop means a redirect led back to a URL of its own chain.
+	ErrRedirectLoop = errors.New("redirect loop")
+	// ErrTooManyRedirects means a chain was longer than MaxRedirects.
+	ErrTooManyRedirects = errors.New("too many redirects")
+	// ErrPrivateAddress means a connection to a loopback or private address
+	// was refused (see Config.AllowPrivate).
+	ErrPrivateAddress = errors.New("private address refused")
+	// ErrStatus means the server answered with an error status.
+	ErrStatus = errors.New("http error status")
+	// ErrRunning is returned by Run while another Run of the same Crawler
+	// is in progress.
+	ErrRunning = errors.New("crawler: already running")
+	// ErrClosed is returned by Run after Close.
+	ErrClosed = errors.New("crawler: closed")
+)

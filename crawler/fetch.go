@@ -1,0 +1,194 @@
+package crawler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// fetcher does HTTP requests with the crawler's limits: a capped body,
+// retries with backoff on 429 and 5xx, no automatic redirects.
+type fetcher struct {
+	client        *http.Client
+	userAgent     string
+	maxBody       int64
+	retryBackoff  time.Duration
+	maxRetryAfter time.Duration
+	log           *slog.Logger
+	// onRequest is called for each request sent (for the Requests count).
+	onRequest func()
+}
+
+// response is a fetched response with its body read.
+type response struct {
+	status       int
+	contentType  string // media type, lower case, without parameters
+	rawType      string // the Content-Type header as sent
+	etag         string
+	lastModified string
+	location     string
+	body         []byte
+}
+
+// validators are the conditional request headers of a refetch.
+type validators struct {
+	etag, lastModified string
+}
+
+func newTransport(cfg Config, guard *dialGuard) *http.Transport {
+	dialer := &net.Dialer{
+		Timeout:   cfg.DialTimeout,
+		KeepAlive: 30 * time.Second,
+		Control:   guard.control,
+	}
+	return &http.Transport{
+		// No proxy from the environment: a proxy would make the dial check
+		// see the proxy's address instead of the target's.
+		Proxy:                 nil,
+		DialContext:           dialer.DialContext,
+		TLSHandshakeTimeout:   cfg.TLSHandshakeTimeout,
+		ResponseHeaderTimeout: cfg.ResponseHeaderTimeout,
+		ExpectContinueTimeout: time.Second,
+		MaxIdleConns:          100,
+		MaxIdleConnsPerHost:   2,
+		IdleConnTimeout:       90 * time.Second,
+		ForceAttemptHTTP2:     true,
+	}
+}
+
+func newFetcher(cfg Config, rt http.RoundTripper, onRequest func()) *fetcher {
+	return &fetcher{
+		client: &http.Client{
+			Transport: rt,
+			Timeout:   cfg.RequestTimeout,
+			// Redirects are returned to the crawler, which schedules the
+			// target like any URL: scope, robots.txt and politeness apply
+			// to every hop, and loops are detected over the chain.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		userAgent:     cfg.UserAgent,
+		maxBody:       cfg.MaxBodyBytes,
+		retryBackoff:  cfg.RetryBackoff,
+		maxRetryAfter: cfg.MaxRetryAfter,
+		log:           cfg.Logger,
+		onRequest:     onRequest,
+	}
+}
+
+// get fetches u, trying up to MaxTries times while the server answers 429
+// or 5xx. The last answer is returned; an error status is not an error
+// here. minWait is the host's politeness delay, the least wait between
+// tries. maxBody caps the body (0: the configured cap).
+func (f *fetcher) get(ctx context.Context, u string, v validators, minWait time.Duration, maxBody int64) (*response, error) {
+	if maxBody == 0 {
+		maxBody = f.maxBody
+	}
+	for try := 1; ; try++ {
+		resp, retryAfter, err := f.once(ctx, u, v, maxBody)
+		if err != nil {
+			return nil, err
+		}
+		if !retryable(resp.status) || try >= MaxTries {
+			return resp, nil
+		}
+		wait := f.retryBackoff << (try - 1)
+		wait = max(wait, min(retryAfter, f.maxRetryAfter), minWait)
+		f.log.Debug("retrying", slog.String("url", u), slog.Int("status", resp.status),
+			slog.Int("try", try), slog.Duration("wait", wait))
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+func retryable(status int) bool {
+	return status == http.StatusTooManyRequests || status >= 500
+}
+
+func (f *fetcher) once(ctx context.Context, u string, v validators, maxBody int64) (*response, time.Duration, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	req.Header.Set("User-Agent", f.userAgent)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/pdf;q=0.9,application/xml;q=0.8,*/*;q=0.5")
+	req.Header.Set("Accept-Language", "de,en;q=0.5")
+	if v.etag != "" {
+		req.Header.Set("If-None-Match", v.etag)
+	}
+	if v.lastModified != "" {
+		req.Header.Set("If-Modified-Since", v.lastModified)
+	}
+	if f.onRequest != nil {
+		f.onRequest()
+	}
+	resp, err := f.client.Do(req)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer resp.Body.Close()
+	r := &response{
+		status:       resp.StatusCode,
+		rawType:      resp.Header.Get("Content-Type"),
+		etag:         resp.Header.Get("ETag"),
+		lastModified: resp.Header.Get("Last-Modified"),
+		location:     resp.Header.Get("Location"),
+	}
+	r.contentType, _, _ = mime.ParseMediaType(r.rawType)
+	r.contentType = strings.ToLower(r.contentType)
+	retryAfter := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNonAuthoritativeInfo {
+		// Error pages, redirects and 304s are not read; drain a little so
+		// the connection can be reused.
+		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
+		return r, retryAfter, nil
+	}
+	if resp.ContentLength > maxBody {
+		return nil, 0, fmt.Errorf("%w: content length %d > %d", ErrBodyTooLarge, resp.ContentLength, maxBody)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	if err != nil {
+		return nil, 0, fmt.Errorf("read body: %w", err)
+	}
+	if int64(len(body)) > maxBody {
+		return nil, 0, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, maxBody)
+	}
+	r.body = body
+	return r, retryAfter, nil
+}
+
+// parseRetryAfter reads delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil {
+		if secs < 0 {
+			return 0
+		}
+		return time.Duration(min(secs, 86400)) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
+}
+
+// isTimeout reports whether err is a timeout, for clearer log messages.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}

@@ -1,0 +1,10 @@
+// Package german is stichwort's German analysis: Bleve's German stemming and
+// umlaut folding, plus a decompounding filter that finds the parts of
+// compounds ("Verwaltungscloud" → verwaltung, cloud) so that a search for a
+// part finds the compound.
+//
+// The lexicon of valid parts, the list of words never to split (place names
+// and the like) and the synonyms are data files in data/, owned by the
+// project (see data/README.md). The package does not build queries; the
+// index package decides how compound parts match at query time.
+package german

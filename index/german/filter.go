@@ -1,0 +1,110 @@
+package german
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/registry"
+)
+
+// Names under which the analysis is registered with Bleve. An index
+// records the analyzer's name in its mapping, so it must not change
+// without a reindex.
+const (
+	AnalyzerName         = "stichwort_de"
+	DecompoundFilterName = "stichwort_decompound"
+)
+
+// DecompoundFilter adds the parts of compound tokens after the token, at
+// the same position, with byte offsets that point at the part inside the
+// original text (so highlighting marks the right letters even after
+// umlauts). Bleve's own dict_compound filter mixes rune and byte offsets.
+type DecompoundFilter struct {
+	splitter *Splitter
+}
+
+// NewDecompoundFilter returns a filter splitting with s.
+func NewDecompoundFilter(s *Splitter) *DecompoundFilter { return &DecompoundFilter{splitter: s} }
+
+// Filter implements analysis.TokenFilter.
+func (f *DecompoundFilter) Filter(in analysis.TokenStream) analysis.TokenStream {
+	out := make(analysis.TokenStream, 0, len(in))
+	for _, tok := range in {
+		out = append(out, tok)
+		if tok.KeyWord {
+			continue
+		}
+		parts := f.splitter.Split(string(tok.Term))
+		// Offsets map onto the original only when lower-casing kept the
+		// byte length; otherwise the parts share the whole token's range.
+		exact := tok.End-tok.Start == len(tok.Term)
+		for _, p := range parts {
+			start, end := tok.Start, tok.End
+			if exact {
+				start, end = tok.Start+p.Start, tok.Start+p.End
+			}
+			out = append(out, &analysis.Token{
+				Term:     []byte(p.Text),
+				Start:    start,
+				End:      end,
+				Position: tok.Position,
+				Type:     tok.Type,
+			})
+		}
+	}
+	return out
+}
+
+var (
+	registerOnce sync.Once
+	registerErr  error
+)
+
+// Register makes the German analysis known to Bleve's registry (Bleve
+// looks analyzers up by name, globally). It is idempotent and must run
+// before an index that uses AnalyzerName is created or opened.
+func Register() error {
+	registerOnce.Do(func() {
+		dict, err := DefaultDictionary()
+		if err != nil {
+			registerErr = err
+			return
+		}
+		splitter := NewSplitter(dict)
+		err = registry.RegisterTokenFilter(DecompoundFilterName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+			return NewDecompoundFilter(splitter), nil
+		})
+		if err != nil {
+			registerErr = fmt.Errorf("german: register filter: %w", err)
+			return
+		}
+		err = registry.RegisterAnalyzer(AnalyzerName, analyzerConstructor)
+		if err != nil {
+			registerErr = fmt.Errorf("german: register analyzer: %w", err)
+		}
+	})
+	return registerErr
+}
+
+// analyzerConstructor builds the chain: Unicode words, lower case, compound
+// parts, German stop words, umlaut/ß folding (ä = ae, ß = ss), light
+// stemming (Zwillinge = Zwilling).
+func analyzerConstructor(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
+	tokenizer, err := cache.TokenizerNamed(unicode.Name)
+	if err != nil {
+		return nil, err
+	}
+	var filters []analysis.TokenFilter
+	for _, name := range []string{lowercase.Name, DecompoundFilterName, de.StopName, de.NormalizeName, de.LightStemmerName} {
+		f, err := cache.TokenFilterNamed(name)
+		if err != nil {
+			return nil, err
+		}
+		filters = append(filters, f)
+	}
+	return &analysis.DefaultAnalyzer{Tokenizer: tokenizer, TokenFilters: filters}, nil
+}
