@@ -11,9 +11,14 @@ import (
 // correct xref table. It lets tests and fuzz seeds use what fpdf never
 // writes: bfchar maps, array destinations, TJ kerning, Tm, TL and T*.
 func handmadePDF(content string, fontObjs ...string) []byte {
+	return handmadePDFWith("<< /Type /Pages /Kids [3 0 R] /Count 1 >>", content, fontObjs...)
+}
+
+// handmadePDFWith is handmadePDF with the page tree root (object 2) given.
+func handmadePDFWith(pages, content string, fontObjs ...string) []byte {
 	objs := []string{
 		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+		pages,
 		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents " +
 			fmt.Sprint(4+len(fontObjs)) + " 0 R >>",
 	}

@@ -104,7 +104,7 @@ func TestExtractHostile(t *testing.T) {
 		{"object stream extending itself", xrefStreamPDF(false, "/N 2 /Extends 6 0 R", func(e []xrefEntry) { e[5] = xrefEntry{2, 6, 1} })},
 		{"huge object number in xref table", bytes.Replace(good, []byte("\nxref\n0 "), []byte("\nxref\n2000000000000 "), 1)},
 		{"huge xref stream", bytes.Replace(xrefStreamPDF(false, "", nil), []byte("/Size 8 "), []byte("/Size 2000000000000 "), 1)},
-		{"page tree cycle", handmadePDFWithPages("<</Type/Pages/Kids[2 0 R 3 0 R]/Count 2>>")},
+		{"page tree cycle", handmadePDFWith("<< /Type /Pages /Kids [2 0 R 3 0 R] /Count 2 >>", "BT /F1 12 Tf 72 700 Td (x) Tj ET", simpleFont()...)},
 		{"deep nesting", append([]byte("%PDF-1.4\n1 0 obj\n"+strings.Repeat("[", 200000)), good[9:]...)},
 	}
 	for _, tt := range tests {
@@ -124,16 +124,4 @@ func TestExtractHostile(t *testing.T) {
 			}
 		})
 	}
-}
-
-// handmadePDFWithPages is handmadePDF with object 2, the page tree root,
-// replaced.
-func handmadePDFWithPages(pages string) []byte {
-	data := handmadePDF("BT /F1 12 Tf 72 700 Td (x) Tj ET", simpleFont()...)
-	old := []byte("<< /Type /Pages /Kids [3 0 R] /Count 1 >>")
-	if len(pages) > len(old) {
-		panic("page tree replacement too long")
-	}
-	// Pad to the same length, so that the xref offsets stay right.
-	return bytes.Replace(data, old, []byte(pages+strings.Repeat(" ", len(old)-len(pages))), 1)
 }

@@ -2,6 +2,8 @@ package german
 
 import (
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 )
 
@@ -12,9 +14,14 @@ type Part struct {
 	Start, End int
 }
 
-// Splitter splits German compounds into parts found in a Dictionary.
+// Splitter splits German compounds into parts found in a Dictionary. It is
+// safe for concurrent use.
 type Splitter struct {
 	dict *Dictionary
+	// cache remembers splits by word: word frequencies follow Zipf's law,
+	// so most tokens of a text are words seen before.
+	cache  sync.Map // string -> []Part
+	cacheN atomic.Int64
 	// MinWord is the shortest word (in letters) that is tried at all.
 	MinWord int
 	// MinPart is the shortest part (in letters, linking element included).
@@ -40,7 +47,26 @@ var endings = []string{"ern", "en", "er", "es", "e", "n", "s"}
 // parts are themselves split again, so "datenschutzkonferenz" gives
 // datenschutz, konferenz, daten and schutz.
 func (s *Splitter) Split(w string) []Part {
-	if utf8.RuneCountInString(w) < s.MinWord || s.dict.isNoSplit(w) || !isLetters(w) {
+	if utf8.RuneCountInString(w) < s.MinWord || !isLetters(w) {
+		return nil
+	}
+	if v, ok := s.cache.Load(w); ok {
+		return v.([]Part)
+	}
+	parts := s.split(w)
+	if s.cacheN.Add(1) > maxCached {
+		s.cache.Clear()
+		s.cacheN.Store(0)
+	}
+	s.cache.Store(w, parts)
+	return parts
+}
+
+// maxCached bounds the split cache (about 100 bytes an entry).
+const maxCached = 200_000
+
+func (s *Splitter) split(w string) []Part {
+	if s.dict.isNoSplit(w) {
 		return nil
 	}
 	top := s.best(w)

@@ -125,7 +125,7 @@ func TestBuild(t *testing.T) {
 			"<!DOCTYPE html>\n<html lang=\"de\">",
 			`<meta charset="utf-8">`,
 			"<title>Ulm plant digitalen Zwilling für die Innenstadt – eVerwaltung aktuell</title>",
-			`<link rel="alternate" type="application/rss+xml" title="eVerwaltung aktuell" href="/feed.rss">`,
+			`<link rel="alternate" type="application/rss+xml" href="/feed.rss">`,
 			`<link rel="canonical" href="http://www.stichwort.test/artikel/ulm-zwilling.html">`,
 			`<meta name="description" content="Die Stadt Ulm will ein virtuelles Abbild ihrer Innenstadt aufbauen. Der Gemeinderat hat zugestimmt.">`,
 			`<header class="site-header">`,
