@@ -6,7 +6,7 @@ DATA     ?= data/demo
 ADDR     ?= 127.0.0.1:8080
 FUZZTIME ?= 30s
 
-.PHONY: run build test lint fuzz site bench clean
+.PHONY: run build test lint fuzz site bench clean eval
 
 ## run: build, serve the bundled sample site on loopback, crawl it and serve the search page
 run: build
@@ -38,6 +38,10 @@ fuzz:
 ## site: regenerate testdata/site from testdata/articles
 site:
 	$(GO) run ./cmd/stichwort-sitegen -src testdata/articles -out testdata/site
+
+## eval: search quality of ours vs. stock Bleve "de" and SQLite FTS5 on testdata/eval (docs/SEARCH_QUALITY.md)
+eval:
+	$(GO) run ./cmd/stichwort-eval
 
 ## bench: Go benchmarks of the hot paths
 bench:

@@ -31,6 +31,8 @@ type Document struct {
 	Date time.Time `json:"date"`
 	// Tags are the editors' Stichwörter in their display spelling.
 	Tags []string `json:"tags,omitempty"`
+	// States are the Bundesländer the text is about (derived by the index).
+	States []string `json:"states,omitempty"`
 	// Parents are the URLs of the articles that link this document (PDFs).
 	Parents []string `json:"parents,omitempty"`
 	// Links are the URLs of PDFs an article links.

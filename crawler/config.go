@@ -26,6 +26,10 @@ const (
 	// MaxTries is how often a request is tried when the server answers 429
 	// or 5xx.
 	MaxTries = 3
+	// BreakerThreshold is the number of failures in a row (connection
+	// errors, timeouts, 429 or 5xx after retries) after which a host is
+	// skipped for the rest of a run.
+	BreakerThreshold = 5
 	// MaxRedirects is the longest redirect chain followed.
 	MaxRedirects = 10
 	// maxRobotsBytes caps robots.txt as Google does (500 KiB).
@@ -54,13 +58,14 @@ type Config struct {
 	// MaxBodyBytes caps a response body (default 20 MiB); a larger one
 	// fails with ErrBodyTooLarge.
 	MaxBodyBytes int64
-	// AllowPrivate allows connections to loopback, private and link-local
-	// addresses. Without it only the addresses the seeds themselves resolve
-	// to (IP and port) may be private: a public page cannot make the crawler
-	// reach into the local network, and a crawl of a loopback test site
-	// cannot reach other local services. The check runs at dial time, so
-	// redirects and DNS answers cannot get around it. It is part of the
-	// crawler's own transport; a custom Transport must bring its own.
+	// AllowPrivate allows connections to loopback, private, link-local and
+	// CGNAT addresses. Without it such an address is reached only when a
+	// seed itself is on an address of the same kind (a loopback test site
+	// may link PDFs on another loopback port; an intranet seed may reach
+	// the intranet): a public page can never make the crawler reach into
+	// the local network. The check runs at dial time, so redirects and DNS
+	// answers cannot get around it. It is part of the crawler's own
+	// transport; a custom Transport must bring its own.
 	AllowPrivate bool
 	// StatePath is the bbolt file of the crawl state; "" keeps the state
 	// in memory, so only later Runs of the same Crawler are incremental.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"strconv"
 	"sync"
 	"syscall"
 
@@ -14,35 +13,60 @@ import (
 
 // dialGuard refuses connections to non-public addresses unless allowed.
 //
-// The rule: a connection to a loopback, private (RFC 1918, ULA), link-local,
-// CGNAT or unspecified address is allowed only if Config.AllowPrivate is set
-// or the address and port are those of a seed (as the seed's host resolved
-// when the Run started). So crawling a test site on 127.0.0.1:8080 works,
-// but a link or redirect to 127.0.0.1:6379, to localhost on another port or
-// to 10.0.0.1 is refused. The check sees the resolved IP at dial time, so
-// neither DNS names pointing to private addresses nor redirects get around
-// it.
+// The rule (issue 3): a connection to a loopback, private (RFC 1918, ULA),
+// link-local, CGNAT or unspecified address is refused unless
+// Config.AllowPrivate is set or a seed itself is on an address of that kind
+// (as the seed's host resolved when the Run started). So a crawl seeded on
+// 127.0.0.1 may fetch PDFs from another loopback port (a test or intranet
+// set-up), but a crawl of public sites can never be steered by a link, a
+// redirect or a DNS answer to 127.0.0.1:6379 or 10.0.0.1. The check sees
+// the resolved IP at dial time, so neither DNS names nor redirects get
+// around it.
 type dialGuard struct {
 	allowAll bool
 	mu       sync.RWMutex
-	allowed  map[netip.AddrPort]bool
+	allowed  map[addrKind]bool
 }
 
-// allowSeeds resolves the seeds' hosts and allows their private endpoints.
+// addrKind classifies non-public addresses.
+type addrKind int
+
+const (
+	kindPublic addrKind = iota
+	kindLoopback
+	kindPrivate
+	kindLinkLocal
+	kindCGNAT
+	kindOther // unspecified, multicast, reserved
+)
+
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+func kindOf(a netip.Addr) addrKind {
+	a = a.Unmap()
+	switch {
+	case a.IsLoopback():
+		return kindLoopback
+	case a.IsPrivate():
+		return kindPrivate
+	case a.IsLinkLocalUnicast() || a.IsLinkLocalMulticast():
+		return kindLinkLocal
+	case cgnat.Contains(a):
+		return kindCGNAT
+	case a.IsGlobalUnicast():
+		return kindPublic
+	}
+	return kindOther
+}
+
+// allowSeeds resolves the seeds' hosts and allows the kinds of non-public
+// addresses they are on.
 func (g *dialGuard) allowSeeds(ctx context.Context, seeds []string) error {
-	allowed := make(map[netip.AddrPort]bool)
+	allowed := make(map[addrKind]bool)
 	for _, s := range seeds {
 		u, err := urlnorm.Parse(s)
 		if err != nil {
 			return fmt.Errorf("crawler: seed %q: %w", s, err)
-		}
-		port := u.Port()
-		if port == "" {
-			port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
-		}
-		p, err := strconv.ParseUint(port, 10, 16)
-		if err != nil {
-			return fmt.Errorf("crawler: seed %q: port: %w", s, err)
 		}
 		var addrs []netip.Addr
 		if a, err := netip.ParseAddr(u.Hostname()); err == nil {
@@ -52,7 +76,9 @@ func (g *dialGuard) allowSeeds(ctx context.Context, seeds []string) error {
 			continue
 		}
 		for _, a := range addrs {
-			allowed[netip.AddrPortFrom(a.Unmap(), uint16(p))] = true
+			if k := kindOf(a); k != kindPublic {
+				allowed[k] = true
+			}
 		}
 	}
 	g.mu.Lock()
@@ -70,21 +96,15 @@ func (g *dialGuard) control(_, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return fmt.Errorf("%w: unparsable address %q", ErrPrivateAddress, address)
 	}
-	ap = netip.AddrPortFrom(ap.Addr().Unmap(), ap.Port())
-	if isPublic(ap.Addr()) {
+	k := kindOf(ap.Addr())
+	if k == kindPublic {
 		return nil
 	}
 	g.mu.RLock()
-	ok := g.allowed[ap]
+	ok := g.allowed[k]
 	g.mu.RUnlock()
 	if !ok {
 		return fmt.Errorf("%w: %s", ErrPrivateAddress, address)
 	}
 	return nil
-}
-
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
-
-func isPublic(a netip.Addr) bool {
-	return a.IsGlobalUnicast() && !a.IsPrivate() && !cgnat.Contains(a)
 }

@@ -8,9 +8,10 @@
 // any host, one hop, and never followed further. It obeys robots.txt (with
 // Crawl-delay) on every host it fetches from, keeps a delay and at most one
 // or two requests in flight per host, retries 429 and 5xx with backoff
-// honouring Retry-After, caps bodies and redirects, refuses private
-// addresses other than the seeds' own at dial time, and keeps going when a
-// page fails.
+// honouring Retry-After, caps bodies and redirects, skips a host for the
+// rest of a run after repeated failures (circuit breaker), refuses private
+// addresses other than the seeds' own at dial time (see
+// Config.AllowPrivate), and keeps going when a page fails.
 //
 // Articles go through package extract, PDFs through package pdftext. The
 // documents go to a Sink in batches; the per-URL state (validators, content

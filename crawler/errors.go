@@ -13,6 +13,9 @@ var (
 	// ErrPrivateAddress means a connection to a loopback or private address
 	// was refused (see Config.AllowPrivate).
 	ErrPrivateAddress = errors.New("private address refused")
+	// ErrHostDown means a host failed BreakerThreshold times in a row; its
+	// other URLs are skipped for the rest of the run.
+	ErrHostDown = errors.New("host down")
 	// ErrStatus means the server answered with an error status.
 	ErrStatus = errors.New("http error status")
 	// ErrRunning is returned by Run while another Run of the same Crawler

@@ -43,6 +43,18 @@ type validators struct {
 	etag, lastModified string
 }
 
+// fetchOptions adjust one get.
+type fetchOptions struct {
+	cond validators
+	// minWait is the host's politeness delay, the least wait between tries.
+	minWait time.Duration
+	// maxBody caps the body; 0 means Config.MaxBodyBytes.
+	maxBody int64
+	// truncate keeps the first maxBody bytes of a longer body instead of
+	// failing with ErrBodyTooLarge (robots.txt: the rest is ignored).
+	truncate bool
+}
+
 func newTransport(cfg Config, guard *dialGuard) *http.Transport {
 	dialer := &net.Dialer{
 		Timeout:   cfg.DialTimeout,
@@ -85,14 +97,13 @@ func newFetcher(cfg Config, rt http.RoundTripper, onRequest func()) *fetcher {
 
 // get fetches u, trying up to MaxTries times while the server answers 429
 // or 5xx. The last answer is returned; an error status is not an error
-// here. minWait is the host's politeness delay, the least wait between
-// tries. maxBody caps the body (0: the configured cap).
-func (f *fetcher) get(ctx context.Context, u string, v validators, minWait time.Duration, maxBody int64) (*response, error) {
-	if maxBody == 0 {
-		maxBody = f.maxBody
+// here.
+func (f *fetcher) get(ctx context.Context, u string, o fetchOptions) (*response, error) {
+	if o.maxBody == 0 {
+		o.maxBody = f.maxBody
 	}
 	for try := 1; ; try++ {
-		resp, retryAfter, err := f.once(ctx, u, v, maxBody)
+		resp, retryAfter, err := f.once(ctx, u, o)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +111,7 @@ func (f *fetcher) get(ctx context.Context, u string, v validators, minWait time.
 			return resp, nil
 		}
 		wait := f.retryBackoff << (try - 1)
-		wait = max(wait, min(retryAfter, f.maxRetryAfter), minWait)
+		wait = max(wait, min(retryAfter, f.maxRetryAfter), o.minWait)
 		f.log.Debug("retrying", slog.String("url", u), slog.Int("status", resp.status),
 			slog.Int("try", try), slog.Duration("wait", wait))
 		t := time.NewTimer(wait)
@@ -117,7 +128,7 @@ func retryable(status int) bool {
 	return status == http.StatusTooManyRequests || status >= 500
 }
 
-func (f *fetcher) once(ctx context.Context, u string, v validators, maxBody int64) (*response, time.Duration, error) {
+func (f *fetcher) once(ctx context.Context, u string, o fetchOptions) (*response, time.Duration, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, 0, err
@@ -125,11 +136,11 @@ func (f *fetcher) once(ctx context.Context, u string, v validators, maxBody int6
 	req.Header.Set("User-Agent", f.userAgent)
 	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/pdf;q=0.9,application/xml;q=0.8,*/*;q=0.5")
 	req.Header.Set("Accept-Language", "de,en;q=0.5")
-	if v.etag != "" {
-		req.Header.Set("If-None-Match", v.etag)
+	if o.cond.etag != "" {
+		req.Header.Set("If-None-Match", o.cond.etag)
 	}
-	if v.lastModified != "" {
-		req.Header.Set("If-Modified-Since", v.lastModified)
+	if o.cond.lastModified != "" {
+		req.Header.Set("If-Modified-Since", o.cond.lastModified)
 	}
 	if f.onRequest != nil {
 		f.onRequest()
@@ -155,15 +166,18 @@ func (f *fetcher) once(ctx context.Context, u string, v validators, maxBody int6
 		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
 		return r, retryAfter, nil
 	}
-	if resp.ContentLength > maxBody {
-		return nil, 0, fmt.Errorf("%w: content length %d > %d", ErrBodyTooLarge, resp.ContentLength, maxBody)
+	if resp.ContentLength > o.maxBody && !o.truncate {
+		return nil, 0, fmt.Errorf("%w: content length %d > %d", ErrBodyTooLarge, resp.ContentLength, o.maxBody)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, o.maxBody+1))
 	if err != nil {
 		return nil, 0, fmt.Errorf("read body: %w", err)
 	}
-	if int64(len(body)) > maxBody {
-		return nil, 0, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, maxBody)
+	if int64(len(body)) > o.maxBody {
+		if !o.truncate {
+			return nil, 0, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, o.maxBody)
+		}
+		body = body[:o.maxBody]
 	}
 	r.body = body
 	return r, retryAfter, nil

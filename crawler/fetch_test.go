@@ -76,9 +76,9 @@ func TestFetchFailures(t *testing.T) {
 			},
 		},
 		{
-			name:    "oversized body with length",
-			handler: func(*atomic.Int32) http.HandlerFunc { return htmlHandler(article) },
-			cfg:     func(c *Config) { c.MaxBodyBytes = 512 },
+			name:       "oversized body with length",
+			handler:    func(*atomic.Int32) http.HandlerFunc { return htmlHandler(article) },
+			cfg:        func(c *Config) { c.MaxBodyBytes = 512 },
 			wantFailed: 1, wantCalls: 1,
 		},
 		{
@@ -299,5 +299,29 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestCircuitBreaker(t *testing.T) {
+	s := newSite(t, t.TempDir())
+	var links strings.Builder
+	for i := range 12 {
+		fmt.Fprintf(&links, `<a href="/artikel/%d.html">%d</a> `, i, i)
+	}
+	s.handle("/", htmlHandler("<html><body>"+links.String()+"</body></html>"))
+	s.handle("/artikel/", func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "überlastet", http.StatusServiceUnavailable)
+	})
+	cfg := testConfig(s.url("/"))
+	cfg.Concurrency = 1 // one request at a time, so the count is exact
+	st := mustRun(t, mustCrawler(t, cfg, newCollector().sink))
+	n := 0
+	for _, p := range s.paths() {
+		if strings.HasPrefix(p, "/artikel/") {
+			n++
+		}
+	}
+	if n != BreakerThreshold*MaxTries || st.Failed != 12 {
+		t.Errorf("%d article requests, %d failed; want %d requests (breaker), 12 failed", n, st.Failed, BreakerThreshold*MaxTries)
 	}
 }

@@ -21,10 +21,13 @@ type host struct {
 	rules         *robots.Rules
 	robotsPending bool
 	// err is set when robots.txt could not be fetched at all (refused
-	// address, connection error): every URL of the host fails with it.
+	// address, connection error) or the circuit breaker opened: every
+	// further URL of the host fails with it.
 	err error
-	delay         time.Duration
-	limit         int
+	// failures counts failures in a row that say the host is down.
+	failures int
+	delay    time.Duration
+	limit    int
 }
 
 // frontier holds the URLs of a run, per host, and hands out the next one

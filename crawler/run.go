@@ -2,17 +2,12 @@ package crawler
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"log/slog"
-	"net/http"
 	"net/url"
-	"slices"
 	"sync"
 	"time"
 
 	"stichwort/crawler/extract"
-	"stichwort/crawler/robots"
 	"stichwort/crawler/state"
 	"stichwort/crawler/urlnorm"
 )
@@ -87,6 +82,9 @@ func (r *run) loop(ctx context.Context) (err error) {
 		var wake time.Time
 		if pending == nil && !stopping {
 			pending, wake = r.fr.next(r.c.now(), r.admit)
+			if r.limitHit {
+				r.fr.drop() // not even robots.txt of new hosts any more
+			}
 		}
 		if r.inFlight == 0 && pending == nil && (stopping || r.fr.queued == 0) {
 			break
@@ -100,6 +98,10 @@ func (r *run) loop(ctx context.Context) (err error) {
 			timer.Reset(max(time.Until(wake), 0))
 			wakeC = timer.C
 		}
+		done := ctx.Done()
+		if stopping {
+			done = nil // already seen; wait for the workers to return
+		}
 		r.publish()
 		select {
 		case send <- pending:
@@ -107,12 +109,21 @@ func (r *run) loop(ctx context.Context) (err error) {
 			r.inFlight++
 		case res := <-results:
 			r.inFlight--
-			if herr := r.handle(ctx, res); herr != nil && err == nil {
-				err = herr
+			if err != nil {
+				break // the run failed; only drain the workers
+			}
+			if err = r.handle(ctx, res); err != nil {
 				cancel()
 			}
+			// The result may have opened the circuit breaker of the host
+			// whose job waits for a worker.
+			if h := r.fr.host(res.job.url); pending != nil && h.err != nil && pending.url.Host == h.key && pending.kind != kindRobots {
+				r.fr.done(h, r.c.now())
+				r.fail(pending, h.err)
+				pending = nil
+			}
 		case <-wakeC:
-		case <-ctx.Done():
+		case <-done:
 			cancel()
 		}
 		if wakeC != nil && !timer.Stop() {
@@ -235,197 +246,4 @@ func (r *run) follow(base *url.URL, links []state.Link) {
 func (r *run) publish() {
 	q, f := r.fr.queued, r.inFlight
 	r.c.count(func(s *Stats) { s.Queued, s.InFlight = q, f })
-}
-
-// handle takes one result. An error ends the run (state or Sink).
-func (r *run) handle(ctx context.Context, res *result) error {
-	j := res.job
-	h := r.fr.host(j.url)
-	if j.kind == kindRobots {
-		rules := res.robots
-		if res.err != nil || rules == nil {
-			// An unreachable host is not crawled in this run; its URLs
-			// fail with the reason.
-			r.log.Warn("robots.txt unavailable, host skipped", slog.String("host", h.key), slog.Any("err", res.err))
-			rules = robots.DisallowAll()
-			h.err = fmt.Errorf("robots.txt: %w", res.err)
-			if res.err == nil {
-				h.err = errors.New("robots.txt: no rules")
-			}
-		}
-		h.setRules(rules, r.cfg.UserAgent, r.cfg.Delay)
-		r.fr.done(h, r.c.now())
-		if r.scope[h.key] {
-			for _, sm := range rules.Sitemaps() {
-				if u, err := urlnorm.Resolve(h.base, sm); err == nil {
-					r.enqueue(&job{url: u, kind: state.KindSitemap})
-				}
-			}
-		}
-		return nil
-	}
-	r.fr.done(h, r.c.now())
-
-	if res.err != nil {
-		if j.guessed {
-			// Many sites answer an unknown /sitemap.xml with their home page.
-			r.log.Debug("no usable sitemap", slog.String("url", j.key), slog.Any("err", res.err))
-			return nil
-		}
-		r.fail(j, res.err)
-		return nil
-	}
-	resp := res.resp
-	switch {
-	case resp.status == http.StatusNotModified:
-		return r.notModified(j, resp)
-	case resp.status >= 300 && resp.status < 400:
-		r.redirect(j, resp)
-		return nil
-	case resp.status != http.StatusOK && resp.status != http.StatusNonAuthoritativeInfo:
-		if j.guessed && (resp.status == http.StatusNotFound || resp.status == http.StatusGone) {
-			r.log.Debug("no sitemap", slog.String("url", j.key))
-			return nil
-		}
-		r.fail(j, fmt.Errorf("%w %d", ErrStatus, resp.status))
-		return nil
-	}
-
-	rec := state.Page{URL: j.key, Kind: j.kind, ETag: resp.etag, LastModified: resp.lastModified, FetchedAt: r.c.now()}
-	var err error
-	switch {
-	case res.skipped != "":
-		r.log.Debug("skipped", slog.String("url", j.key), slog.String("reason", res.skipped))
-		r.c.count(func(s *Stats) { s.Skipped++ })
-		rec.Kind = j.kind
-	case res.page != nil:
-		r.c.count(func(s *Stats) { s.Fetched++ })
-		err = r.page(j, res.page, &rec)
-	case res.pdf != nil:
-		r.c.count(func(s *Stats) { s.Fetched++; s.PDFs++ })
-		rec.Kind = state.KindPDF
-		err = r.pdf(j, res.pdf)
-	default: // sitemap or feed
-		rec.Links = r.inScope(j.url, res.links)
-		r.follow(j.url, rec.Links)
-	}
-	if err != nil {
-		return err
-	}
-	r.led.putPage(rec)
-	return r.maybeFlush(ctx)
-}
-
-// inScope resolves links and keeps those the crawl would follow, so the
-// state stores only what can rebuild the frontier.
-func (r *run) inScope(base *url.URL, links []state.Link) []state.Link {
-	var out []state.Link
-	for _, l := range links {
-		u, err := urlnorm.Resolve(base, l.URL)
-		if err != nil {
-			continue
-		}
-		if l.Kind != state.KindPDF && !extract.IsPDFURL(u) && !r.scope[u.Host] {
-			continue
-		}
-		l.URL = u.String()
-		out = append(out, l)
-	}
-	return out
-}
-
-func (r *run) fail(j *job, err error) {
-	msg := "fetch failed"
-	if isTimeout(err) {
-		msg = "fetch timed out"
-	}
-	r.log.Warn(msg, slog.String("url", j.key), slog.String("kind", j.kind), slog.Any("err", err))
-	r.c.count(func(s *Stats) { s.Failed++ })
-}
-
-// notModified handles a 304: nothing to extract, but the stored links
-// rebuild the frontier.
-func (r *run) notModified(j *job, resp *response) error {
-	r.c.count(func(s *Stats) { s.NotModified++ })
-	rec, ok, err := r.led.page(j.key)
-	if err != nil {
-		return fmt.Errorf("crawler: %w", err)
-	}
-	if !ok {
-		return nil
-	}
-	rec.FetchedAt = r.c.now()
-	if resp.etag != "" {
-		rec.ETag = resp.etag
-	}
-	if resp.lastModified != "" {
-		rec.LastModified = resp.lastModified
-	}
-	r.led.putPage(rec)
-	r.follow(j.url, rec.Links)
-	if rec.DocID != "" {
-		r.sent[rec.DocID] = true
-	}
-	return nil
-}
-
-// redirect queues the target of a 3xx like a new URL of the same kind, so
-// scope, robots.txt and politeness apply to every hop.
-func (r *run) redirect(j *job, resp *response) {
-	if resp.location == "" {
-		r.fail(j, fmt.Errorf("%w %d without Location", ErrStatus, resp.status))
-		return
-	}
-	target, err := urlnorm.Resolve(j.url, resp.location)
-	if err != nil {
-		r.fail(j, fmt.Errorf("redirect: %w", err))
-		return
-	}
-	chain := append(slices.Clone(j.chain), j.key)
-	if slices.Contains(chain, target.String()) {
-		r.fail(j, fmt.Errorf("%w: %v → %s", ErrRedirectLoop, chain, target))
-		return
-	}
-	if len(chain) > MaxRedirects {
-		r.fail(j, fmt.Errorf("%w: %d hops", ErrTooManyRedirects, len(chain)))
-		return
-	}
-	if j.seed && j.kind == state.KindPage && !r.scope[target.Host] {
-		// A seed that moved (http → https, example.org → www.example.org)
-		// takes its site along.
-		r.log.Info("seed redirects to another host; host added to scope",
-			slog.String("seed", j.key), slog.String("host", target.Host))
-		r.scope[target.Host] = true
-	}
-	next := &job{url: target, kind: j.kind, origin: j.origin, chain: chain, seed: j.seed, guessed: j.guessed}
-	if !r.enqueue(next) && !r.seen[target.String()] {
-		r.log.Debug("redirect leaves scope", slog.String("url", j.key), slog.String("to", target.String()))
-		r.c.count(func(s *Stats) { s.Skipped++ })
-	}
-}
-
-// page handles a fetched HTML page: follow its links, and deliver its
-// article unless unchanged or a duplicate.
-func (r *run) page(j *job, pr *pageResult, rec *state.Page) error {
-	var links []state.Link
-	if !pr.links.NoFollow {
-		for _, p := range pr.links.Pages {
-			links = append(links, state.Link{URL: p, Kind: state.KindPage})
-		}
-		if pr.links.Next != "" {
-			links = append(links, state.Link{URL: pr.links.Next, Kind: state.KindPage})
-		}
-		for _, f := range pr.links.Feeds {
-			links = append(links, state.Link{URL: f, Kind: state.KindFeed})
-		}
-		for _, p := range pr.links.PDFs {
-			links = append(links, state.Link{URL: p.URL, Kind: state.KindPDF, Text: p.Text})
-		}
-	}
-	rec.Links = r.inScope(j.url, links)
-	r.follow(j.url, rec.Links)
-	if pr.article == nil || pr.links.NoIndex {
-		return nil
-	}
-	return r.article(j, pr.article, rec)
 }

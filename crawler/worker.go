@@ -30,7 +30,7 @@ func (c *Crawler) work(ctx context.Context, j *job) *result {
 		r.robots, r.err = c.fetchRobots(ctx, j)
 		return r
 	}
-	r.resp, r.err = c.fetch.get(ctx, j.key, j.cond, j.wait, 0)
+	r.resp, r.err = c.fetch.get(ctx, j.key, fetchOptions{cond: j.cond, minWait: j.wait})
 	if r.err != nil || r.resp.status != http.StatusOK && r.resp.status != http.StatusNonAuthoritativeInfo {
 		return r
 	}
@@ -80,7 +80,7 @@ func (c *Crawler) fetchRobots(ctx context.Context, j *job) (*robots.Rules, error
 	// hops within the fetcher, as crawlers commonly do.
 	u := j.key
 	for hop := 0; hop < 5; hop++ {
-		resp, err := c.fetch.get(ctx, u, validators{}, j.wait, maxRobotsBytes)
+		resp, err := c.fetch.get(ctx, u, fetchOptions{minWait: j.wait, maxBody: maxRobotsBytes, truncate: true})
 		if err != nil {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"sync"
 
@@ -39,6 +40,8 @@ type Index struct {
 	mu    sync.RWMutex // guards bleve (swapped by Reindex)
 	bleve bleve.Index
 	wmu   sync.Mutex // serialises writers
+
+	vocab vocabulary // autocomplete
 }
 
 // Open opens the index in the data folder dir, creating it when missing.
@@ -108,17 +111,9 @@ func (x *Index) Close() error {
 // or title; then nothing of the batch is written.
 func (x *Index) Put(ctx context.Context, docs []stichwort.Document) error {
 	for i := range docs {
-		d := &docs[i]
-		if d.URL == "" || d.Title == "" {
-			return fmt.Errorf("index: document %d (%q): %w: url and title are required", i, d.URL, ErrInvalid)
+		if err := prepare(&docs[i]); err != nil {
+			return fmt.Errorf("index: document %d: %w", i, err)
 		}
-		if d.ID == "" {
-			d.ID = stichwort.DocID(d.URL)
-		}
-		if d.Type == "" {
-			d.Type = stichwort.TypeArticle
-		}
-		d.Tags = stichwort.CleanTags(d.Tags)
 	}
 	x.wmu.Lock()
 	defer x.wmu.Unlock()
@@ -132,7 +127,27 @@ func (x *Index) Put(ctx context.Context, docs []stichwort.Document) error {
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return indexBatches(ctx, x.bleve, docs)
+	if err := indexBatches(ctx, x.bleve, docs); err != nil {
+		return err
+	}
+	x.noteVocabulary(docs)
+	return nil
+}
+
+// prepare checks a document and fills what the index derives from it.
+func prepare(d *stichwort.Document) error {
+	if d.URL == "" || d.Title == "" {
+		return fmt.Errorf("%q: %w: url and title are required", d.URL, ErrInvalid)
+	}
+	if d.ID == "" {
+		d.ID = stichwort.DocID(d.URL)
+	}
+	if d.Type == "" {
+		d.Type = stichwort.TypeArticle
+	}
+	d.Tags = stichwort.CleanTags(d.Tags)
+	d.States = german.States(d.Title + "\n" + d.Lead + "\n" + d.Body)
+	return nil
 }
 
 func indexBatches(ctx context.Context, b bleve.Index, docs []stichwort.Document) error {
@@ -172,6 +187,10 @@ func record(d stichwort.Document) map[string]any {
 	if !d.Date.IsZero() {
 		r[fieldDate] = d.Date.UTC()
 		r[fieldYear] = strconv.Itoa(d.Date.Year())
+		r[fieldMonth] = d.Date.Format("2006-01")
+	}
+	if len(d.States) > 0 {
+		r[fieldState] = d.States
 	}
 	return r
 }
@@ -201,7 +220,19 @@ func (x *Index) Reindex(ctx context.Context) error {
 	}
 	var pending []stichwort.Document
 	n := 0
+	// Derived fields (Bundesländer) are computed anew, since reindexing
+	// follows a change of the analysis.
+	var updated []stichwort.Document
+	// Only changed documents are kept for writing back: the store cannot be
+	// written while it is being read.
 	err = x.docs.each(func(d stichwort.Document) error {
+		old := d.States
+		if err := prepare(&d); err != nil {
+			return err
+		}
+		if !slices.Equal(old, d.States) {
+			updated = append(updated, d)
+		}
 		pending = append(pending, d)
 		n++
 		if len(pending) == batchSize {
@@ -213,6 +244,9 @@ func (x *Index) Reindex(ctx context.Context) error {
 	})
 	if err == nil {
 		err = indexBatches(ctx, nb, pending)
+	}
+	if err == nil {
+		err = x.docs.put(updated)
 	}
 	if cerr := nb.Close(); err == nil {
 		err = cerr

@@ -18,6 +18,8 @@ const (
 	fieldSource  = "source"
 	fieldYear    = "year"
 	fieldDate    = "date"
+	fieldMonth   = "month" // "2024-10", for the histogram inside a year
+	fieldState   = "state" // Bundesland
 )
 
 // textAnalyzer analyses the German text fields, at index and query time.
@@ -66,7 +68,7 @@ func newMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fieldTitle, text())
 	doc.AddFieldMappingsAt(fieldLead, text())
 	doc.AddFieldMappingsAt(fieldBody, text())
-	for _, f := range []string{fieldTags, fieldTagKeys, fieldType, fieldSource, fieldYear} {
+	for _, f := range []string{fieldTags, fieldTagKeys, fieldType, fieldSource, fieldYear, fieldMonth, fieldState} {
 		doc.AddFieldMappingsAt(f, keywordField())
 	}
 	doc.AddFieldMappingsAt(fieldDate, date)

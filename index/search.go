@@ -34,10 +34,14 @@ const (
 
 // Request is a search: query text plus filters, sort and page.
 type Request struct {
-	Query  string   // user query syntax, see ParseQuery; empty lists everything
-	Tags   []string // all must be present (compared by TagKey)
-	Type   string   // "" or a stichwort.Type*
-	Source string   // host
+	Query string   // user query syntax, see ParseQuery; empty lists everything
+	Tags  []string // all must be present (compared by TagKey)
+	// Types, Sources, Years and States are alternatives within each list
+	// (any one may match); the lists combine with AND.
+	Types   []string // stichwort.Type*
+	Sources []string // hosts
+	Years   []int
+	States  []string // Bundesländer, as german.States names them
 	// From and To bound the publication date, inclusive, by calendar day;
 	// zero means open.
 	From, To time.Time
@@ -52,6 +56,11 @@ type Result struct {
 	Took   time.Duration
 	Hits   []Hit
 	Facets Facets
+	// Suggest is a corrected query ("Meinten Sie …?") when the query as
+	// typed found nothing; Hits then hold the tolerant matches and Fuzzy
+	// is set.
+	Suggest string
+	Fuzzy   bool
 }
 
 // Hit is one matching document as a result list shows it.
@@ -63,20 +72,62 @@ type Hit struct {
 	Type    string
 	Source  string
 	Tags    []string
+	States  []string
 	Snippet string // HTML: escaped text with <mark> around matched words
 	Score   float64
 	Parent  string
 }
 
-// Facets are the counts of each value among all matches.
+// Facets are the counts of each value among the matches. Tags count
+// within the result (choosing one more narrows it); Type, Year, Source
+// and State are disjunctive: each counts as if its own selection were
+// removed, so the other values say how many results they would add.
 type Facets struct {
-	Tags, Type, Year, Source []FacetValue
+	Tags, Type, Year, Source, State []FacetValue
+	// Month ("2024-10") is filled when the date filter lies in one year.
+	Month []FacetValue
 }
 
 // FacetValue is one value of a facet and how many matches have it.
 type FacetValue struct {
 	Value string
 	Count int
+}
+
+// orGroup is one disjunctive filter: a facet whose values are alternatives.
+type orGroup struct {
+	name   string // facet name
+	field  string
+	values []string
+}
+
+func (r Request) orGroups() []orGroup {
+	years := make([]string, len(r.Years))
+	for i, y := range r.Years {
+		years[i] = strconv.Itoa(y)
+	}
+	sources := make([]string, len(r.Sources))
+	for i, s := range r.Sources {
+		sources[i] = strings.ToLower(s)
+	}
+	return []orGroup{
+		{"type", fieldType, r.Types},
+		{"year", fieldYear, years},
+		{"source", fieldSource, sources},
+		{"state", fieldState, r.States},
+	}
+}
+
+// oneYear reports whether the request's dates lie within one year, and
+// which.
+func (r Request) oneYear() (int, bool) {
+	switch {
+	case len(r.Years) == 1 && (r.From.IsZero() || r.From.Year() <= r.Years[0]) && (r.To.IsZero() || r.To.Year() >= r.Years[0]):
+		return r.Years[0], true
+	case len(r.Years) == 0 && !r.From.IsZero() && !r.To.IsZero() && r.From.Year() == r.To.Year():
+		return r.From.Year(), true
+	}
+	return 0, false
 }
 
 // Search runs r. The caller validates r's fields (see the server); Search
@@ -96,7 +147,28 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 	defer x.mu.RUnlock()
 
 	pq := ParseQuery(r.Query)
-	q := x.buildQuery(pq, r)
+	out, err := x.search(ctx, r, pq, from, false)
+	if err != nil {
+		return Result{}, err
+	}
+	if out.Total == 0 && !pq.Empty() {
+		// Nothing as typed: try again tolerating typos, and say so.
+		fz, err := x.search(ctx, r, pq, from, true)
+		if err != nil {
+			return Result{}, err
+		}
+		if fz.Total > 0 {
+			fz.Fuzzy = true
+			fz.Suggest = suggestion(pq, fz.Hits)
+			return fz, nil
+		}
+	}
+	return out, nil
+}
+
+func (x *Index) search(ctx context.Context, r Request, pq Query, from int, fuzzy bool) (Result, error) {
+	groups := r.orGroups()
+	q := x.buildQuery(pq, r, "", fuzzy)
 	sr := bleve.NewSearchRequestOptions(q, r.Size, from, false)
 	sr.SortByCustom(sortOrder(r.Sort, pq.Empty()))
 	if !pq.Empty() {
@@ -104,12 +176,32 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 		sr.Highlight.AddField(fieldLead)
 		sr.Highlight.AddField(fieldBody)
 	}
-	for name, field := range map[string]string{"tags": fieldTags, "type": fieldType, "year": fieldYear, "source": fieldSource} {
-		sr.AddFacet(name, bleve.NewFacetRequest(field, facetSize))
+	sr.AddFacet("tags", bleve.NewFacetRequest(fieldTags, facetSize))
+	for _, g := range groups {
+		if len(g.values) == 0 {
+			sr.AddFacet(g.name, bleve.NewFacetRequest(g.field, facetSize))
+		}
+	}
+	if _, ok := r.oneYear(); ok {
+		sr.AddFacet("month", bleve.NewFacetRequest(fieldMonth, 12))
 	}
 	res, err := x.bleve.SearchInContext(ctx, sr)
 	if err != nil {
 		return Result{}, fmt.Errorf("index: search: %w", err)
+	}
+	facets := res.Facets
+	// A selected disjunctive facet is counted without its own selection.
+	for _, g := range groups {
+		if len(g.values) == 0 {
+			continue
+		}
+		fr := bleve.NewSearchRequestOptions(x.buildQuery(pq, r, g.name, fuzzy), 0, 0, false)
+		fr.AddFacet(g.name, bleve.NewFacetRequest(g.field, facetSize))
+		fres, err := x.bleve.SearchInContext(ctx, fr)
+		if err != nil {
+			return Result{}, fmt.Errorf("index: facet %s: %w", g.name, err)
+		}
+		facets[g.name] = fres.Facets[g.name]
 	}
 
 	ids := make([]string, len(res.Hits))
@@ -129,12 +221,55 @@ func (x *Index) Search(ctx context.Context, r Request) (Result, error) {
 		out.Hits = append(out.Hits, hitOf(d, h))
 	}
 	out.Facets = Facets{
-		Tags:   facetValues(res.Facets["tags"], false),
-		Type:   facetValues(res.Facets["type"], false),
-		Year:   facetValues(res.Facets["year"], true),
-		Source: facetValues(res.Facets["source"], false),
+		Tags:   facetValues(facets["tags"], false),
+		Type:   facetValues(facets["type"], false),
+		Year:   facetValues(facets["year"], true),
+		Source: facetValues(facets["source"], false),
+		State:  facetValues(facets["state"], false),
+	}
+	if facets["month"] != nil {
+		out.Facets.Month = facetValues(facets["month"], false)
+		slices.SortFunc(out.Facets.Month, func(a, b FacetValue) int { return strings.Compare(a.Value, b.Value) })
 	}
 	return out, nil
+}
+
+// suggestion builds "Meinten Sie …?" from the words the tolerant search
+// marked in its best hits, in the order of the query's words.
+func suggestion(pq Query, hits []Hit) string {
+	var marked []string
+	for _, h := range hits {
+		for _, m := range markedWords(h.Snippet) {
+			if !slices.ContainsFunc(marked, func(s string) bool { return strings.EqualFold(s, m) }) {
+				marked = append(marked, m)
+			}
+		}
+	}
+	words := 0
+	for _, g := range pq.Groups {
+		words += len(g)
+	}
+	if len(marked) > words {
+		marked = marked[:words]
+	}
+	return strings.Join(marked, " ")
+}
+
+func markedWords(snippet string) []string {
+	var out []string
+	for {
+		i := strings.Index(snippet, "<mark>")
+		if i < 0 {
+			return out
+		}
+		snippet = snippet[i+len("<mark>"):]
+		j := strings.Index(snippet, "</mark>")
+		if j < 0 {
+			return out
+		}
+		out = append(out, html.UnescapeString(snippet[:j]))
+		snippet = snippet[j:]
+	}
 }
 
 // ErrTooDeep: the requested page lies beyond MaxOffset.
@@ -150,19 +285,20 @@ func sortOrder(s string, emptyQuery bool) search.SortOrder {
 	return search.SortOrder{byScore, byDate, byID}
 }
 
-// buildQuery turns the parsed query and the filters into one Bleve query.
-func (x *Index) buildQuery(pq Query, r Request) query.Query {
+// buildQuery turns the parsed query and the filters into one Bleve query;
+// the disjunctive group named skip is left out (for its facet counts).
+func (x *Index) buildQuery(pq Query, r Request, skip string, fuzzy bool) query.Query {
 	var must []query.Query
 	for _, group := range pq.Groups {
 		var alts []query.Query
 		for _, t := range group {
-			if tq := x.termQuery(t); tq != nil {
+			if tq := x.termQuery(t, fuzzy); tq != nil {
 				alts = append(alts, tq)
 			}
 			// Abbreviations and their long forms are alternatives:
 			// "KI" also finds "Künstliche Intelligenz".
 			for _, syn := range x.syn.Of(t.Text) {
-				if sq := x.termQuery(Term{Text: syn, Phrase: strings.Contains(syn, " ")}); sq != nil {
+				if sq := x.termQuery(Term{Text: syn, Phrase: strings.Contains(syn, " ")}, false); sq != nil {
 					alts = append(alts, sq)
 				}
 			}
@@ -177,15 +313,20 @@ func (x *Index) buildQuery(pq Query, r Request) query.Query {
 	}
 	filtered := len(must) > 0
 	for _, tag := range r.Tags {
-		tq := bleve.NewTermQuery(stichwort.TagKey(tag))
-		tq.SetField(fieldTagKeys)
-		must = append(must, tq)
+		must = append(must, termOn(fieldTagKeys, stichwort.TagKey(tag)))
 	}
-	for field, v := range map[string]string{fieldType: r.Type, fieldSource: strings.ToLower(r.Source)} {
-		if v != "" {
-			tq := bleve.NewTermQuery(v)
-			tq.SetField(field)
-			must = append(must, tq)
+	for _, g := range r.orGroups() {
+		if g.name == skip || len(g.values) == 0 {
+			continue
+		}
+		alts := make([]query.Query, len(g.values))
+		for i, v := range g.values {
+			alts[i] = termOn(g.field, v)
+		}
+		if len(alts) == 1 {
+			must = append(must, alts[0])
+		} else {
+			must = append(must, bleve.NewDisjunctionQuery(alts...))
 		}
 	}
 	if !r.From.IsZero() || !r.To.IsZero() {
@@ -211,7 +352,7 @@ func (x *Index) buildQuery(pq Query, r Request) query.Query {
 	}
 	var nots []query.Query
 	for _, t := range pq.Excluded {
-		if tq := x.termQuery(t); tq != nil {
+		if tq := x.termQuery(t, false); tq != nil {
 			nots = append(nots, tq)
 		}
 	}
@@ -224,13 +365,19 @@ func (x *Index) buildQuery(pq Query, r Request) query.Query {
 	return bq
 }
 
+func termOn(field, v string) *query.TermQuery {
+	tq := bleve.NewTermQuery(v)
+	tq.SetField(field)
+	return tq
+}
+
 func day(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
 // termQuery matches one word or phrase in any text field, or returns nil
 // when the analyser leaves nothing of it (a stop word, punctuation).
-func (x *Index) termQuery(t Term) query.Query {
+func (x *Index) termQuery(t Term, fuzzy bool) query.Query {
 	analyzer := x.bleve.Mapping().AnalyzerNamed(textAnalyzer)
 	if analyzer == nil {
 		return nil
@@ -242,7 +389,9 @@ func (x *Index) termQuery(t Term) query.Query {
 	alts := make([]query.Query, 0, len(textFields))
 	for _, f := range textFields {
 		var q query.Query
-		if t.Phrase {
+		if fuzzy && !t.Phrase {
+			q = fuzzyQuery(f.name, positions)
+		} else if t.Phrase {
 			mq := bleve.NewMatchPhraseQuery(t.Text)
 			mq.SetField(f.name)
 			mq.Analyzer = textAnalyzer
@@ -254,6 +403,32 @@ func (x *Index) termQuery(t Term) query.Query {
 		alts = append(alts, q)
 	}
 	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// fuzzyQuery tolerates typos in each word: one edit in words of 4 to 7
+// letters, two in longer ones, none in shorter ones.
+func fuzzyQuery(field string, positions [][]string) query.Query {
+	conj := make([]query.Query, 0, len(positions))
+	for _, terms := range positions {
+		whole := terms[0]
+		n := utf8.RuneCountInString(whole)
+		if n < 4 {
+			conj = append(conj, termOn(field, whole))
+			continue
+		}
+		fq := bleve.NewFuzzyQuery(whole)
+		fq.SetField(field)
+		fq.SetFuzziness(1)
+		if n >= 8 {
+			fq.SetFuzziness(2)
+		}
+		fq.SetPrefix(1) // the first letter is rarely wrong, and it bounds the work
+		conj = append(conj, fq)
+	}
+	if len(conj) == 1 {
+		return conj[0]
+	}
+	return bleve.NewConjunctionQuery(conj...)
 }
 
 // exactBoost weighs a match of the whole word above a match of all its
@@ -314,16 +489,26 @@ func groupByPosition(ts analysis.TokenStream) [][]string {
 func hitOf(d stichwort.Document, h *search.DocumentMatch) Hit {
 	hit := Hit{
 		ID: d.ID, URL: d.URL, Title: d.Title, Date: d.Date, Type: d.Type,
-		Source: d.Source, Tags: d.Tags, Score: h.Score,
+		Source: d.Source, Tags: d.Tags, States: d.States, Score: h.Score,
 	}
 	if len(d.Parents) > 0 {
 		hit.Parent = d.Parents[0]
 	}
-	for _, f := range []string{fieldBody, fieldLead} {
-		if frags := h.Fragments[f]; len(frags) > 0 {
+	// Prefer a fragment that shows a match; Bleve also returns the start
+	// of a field where nothing matched.
+	for _, marked := range []bool{true, false} {
+		for _, f := range []string{fieldBody, fieldLead} {
+			frags := h.Fragments[f]
+			joined := strings.Join(frags, " … ")
+			if len(frags) == 0 || (marked && !strings.Contains(joined, "<mark>")) {
+				continue
+			}
 			// Parts of one compound are marked one by one; join
 			// touching marks so the word reads as one match.
-			hit.Snippet = strings.ReplaceAll(strings.Join(frags, " … "), "</mark><mark>", "")
+			hit.Snippet = strings.ReplaceAll(joined, "</mark><mark>", "")
+			break
+		}
+		if hit.Snippet != "" {
 			break
 		}
 	}

@@ -47,8 +47,12 @@ type searchCase struct {
 	Name    string                    `json:"name"`
 	Q       string                    `json:"q"`
 	Tags    []string                  `json:"tags"`
-	Type    string                    `json:"type"`
-	Source  string                    `json:"source"`
+	Types   []string                  `json:"types"`
+	Sources []string                  `json:"sources"`
+	Years   []int                     `json:"years"`
+	States  []string                  `json:"states"`
+	Fuzzy   bool                      `json:"fuzzy"`
+	Suggest string                    `json:"suggest"`
 	From    string                    `json:"from"`
 	To      string                    `json:"to"`
 	Sort    string                    `json:"sort"`
@@ -72,7 +76,7 @@ func TestSearch(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			r := Request{Query: c.Q, Tags: c.Tags, Type: c.Type, Source: c.Source, Sort: c.Sort, Size: 100}
+			r := Request{Query: c.Q, Tags: c.Tags, Types: c.Types, Sources: c.Sources, Years: c.Years, States: c.States, Sort: c.Sort, Size: 100}
 			if c.From != "" {
 				r.From, _ = time.Parse(time.DateOnly, c.From)
 			}
@@ -103,7 +107,11 @@ func TestSearch(t *testing.T) {
 			if int(res.Total) != len(res.Hits) {
 				t.Errorf("total %d but %d hits", res.Total, len(res.Hits))
 			}
-			facets := map[string][]FacetValue{"tags": res.Facets.Tags, "type": res.Facets.Type, "year": res.Facets.Year, "source": res.Facets.Source}
+			if res.Fuzzy != c.Fuzzy || res.Suggest != c.Suggest {
+				t.Errorf("fuzzy %v suggest %q, want %v %q", res.Fuzzy, res.Suggest, c.Fuzzy, c.Suggest)
+			}
+			facets := map[string][]FacetValue{"tags": res.Facets.Tags, "type": res.Facets.Type, "year": res.Facets.Year,
+				"source": res.Facets.Source, "state": res.Facets.State, "month": res.Facets.Month}
 			for name, want := range c.Facets {
 				gotF := map[string]int{}
 				for _, v := range facets[name] {
@@ -237,5 +245,46 @@ func TestHighlightInsideCompounds(t *testing.T) {
 		if !strings.Contains(res.Hits[0].Snippet, tt.want) {
 			t.Errorf("%q: snippet %q lacks %q", tt.q, res.Hits[0].Snippet, tt.want)
 		}
+	}
+}
+
+func TestSuggestAndRelated(t *testing.T) {
+	x := mustIndex(t, "testdata/search/docs.jsonl")
+	ctx := context.Background()
+	got, err := x.Suggest(ctx, "zwi", 5)
+	if err != nil || len(got) == 0 || !strings.HasPrefix(got[0], "Zwilling") {
+		t.Errorf("Suggest(zwi) = %q, %v", got, err)
+	}
+	if got, _ := x.Suggest(ctx, "smart", 5); len(got) == 0 || got[0] != "Smart City" {
+		t.Errorf("Suggest(smart) = %q, want the Stichwort first", got)
+	}
+	if got, _ := x.Suggest(ctx, "foed", 5); len(got) != 0 {
+		t.Errorf("Suggest(foed) = %q, want nothing (not in titles or tags)", got)
+	}
+	if got, _ := x.Suggest(ctx, "Kita", 5); len(got) == 0 {
+		t.Errorf("Suggest(Kita) found nothing")
+	}
+	// New documents reach the vocabulary.
+	if err := x.Put(ctx, []stichwort.Document{{URL: "https://e.org/n", Title: "Zwischenbilanz der Digitalisierung"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := x.Suggest(ctx, "zwisch", 5); len(got) != 1 || got[0] != "Zwischenbilanz" {
+		t.Errorf("Suggest(zwisch) = %q after Put", got)
+	}
+
+	rel, err := x.Related(ctx, stichwort.DocID("https://a.example/zwilling-ulm"), 3)
+	if err != nil || len(rel) == 0 {
+		t.Fatalf("Related: %v %v", rel, err)
+	}
+	if rel[0].URL != "https://a.example/zwillinge-nrw" {
+		t.Errorf("Related: first %q, want the other twin article", rel[0].URL)
+	}
+	for _, h := range rel {
+		if h.URL == "https://a.example/zwilling-ulm" {
+			t.Error("Related returned the document itself")
+		}
+	}
+	if _, err := x.Related(ctx, "nope", 3); err != ErrNotFound {
+		t.Errorf("Related(nope) = %v", err)
 	}
 }

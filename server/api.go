@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
@@ -15,6 +16,10 @@ type searchResponse struct {
 	TookMS int64                  `json:"took_ms"`
 	Hits   []hitJSON              `json:"hits"`
 	Facets map[string][]facetJSON `json:"facets"`
+	// Suggest is "Meinten Sie …?": set when the query as typed found
+	// nothing and the hits come from a typo-tolerant search (Fuzzy).
+	Suggest string `json:"suggest,omitempty"`
+	Fuzzy   bool   `json:"fuzzy,omitempty"`
 }
 
 type hitJSON struct {
@@ -25,6 +30,7 @@ type hitJSON struct {
 	Type    string   `json:"type"`
 	Source  string   `json:"source"`
 	Tags    []string `json:"tags"`
+	States  []string `json:"states,omitempty"`
 	Snippet string   `json:"snippet"`
 	Score   float64  `json:"score"`
 	Parent  string   `json:"parent,omitempty"`
@@ -69,12 +75,18 @@ func (s *Server) handleSearch(w http.ResponseWriter, r *http.Request) {
 		Facets: map[string][]facetJSON{
 			"tags": facetsJSON(res.Facets.Tags), "type": facetsJSON(res.Facets.Type),
 			"year": facetsJSON(res.Facets.Year), "source": facetsJSON(res.Facets.Source),
+			"state": facetsJSON(res.Facets.State),
 		},
+		Suggest: res.Suggest,
+		Fuzzy:   res.Fuzzy,
+	}
+	if res.Facets.Month != nil {
+		out.Facets["month"] = facetsJSON(res.Facets.Month)
 	}
 	for i, h := range res.Hits {
 		out.Hits[i] = hitJSON{
 			ID: h.ID, URL: h.URL, Title: h.Title, Date: dateJSON(h.Date), Type: h.Type,
-			Source: h.Source, Tags: nonNil(h.Tags), Snippet: safeSnippet(h.Snippet), Score: h.Score, Parent: h.Parent,
+			Source: h.Source, Tags: nonNil(h.Tags), States: h.States, Snippet: safeSnippet(h.Snippet), Score: h.Score, Parent: h.Parent,
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -147,4 +159,30 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 		last = &l
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"docs": s.idx.Count(), "crawling": st.Crawling, "last_crawl": last})
+}
+
+// maxSuggestions is how many completions /api/suggest returns at most.
+const maxSuggestions = 10
+
+func (s *Server) handleSuggest(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query().Get("q")
+	if !utf8.ValidString(q) || utf8.RuneCountInString(q) > 100 {
+		s.apiError(w, r, badParam("Parameter q: höchstens 100 Zeichen gültiges UTF-8"))
+		return
+	}
+	n := maxSuggestions
+	if sz := r.URL.Query().Get("size"); sz != "" {
+		var err error
+		if n, err = parseInt(r.URL.Query(), "size", maxSuggestions, 1, maxSuggestions); err != nil {
+			s.apiError(w, r, err)
+			return
+		}
+	}
+	out, err := s.idx.Suggest(r.Context(), q, n)
+	if err != nil {
+		s.apiError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "max-age=60")
+	writeJSON(w, http.StatusOK, map[string]any{"q": q, "suggestions": out})
 }

@@ -90,12 +90,11 @@ func feedTitle(r index.Request) string {
 	if len(r.Tags) > 0 {
 		parts = append(parts, "Stichwort "+strings.Join(r.Tags, " + "))
 	}
-	if r.Type != "" {
-		parts = append(parts, typeLabel(r.Type))
+	for _, t := range r.Types {
+		parts = append(parts, typeLabel(t))
 	}
-	if r.Source != "" {
-		parts = append(parts, r.Source)
-	}
+	parts = append(parts, r.Sources...)
+	parts = append(parts, r.States...)
 	if len(parts) == 0 {
 		return "stichwort: alle neuen Dokumente"
 	}

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -118,7 +119,8 @@ func (s *Server) fillNavigation(p *searchPage) {
 	req := p.Req
 	with := func(change func(*index.Request)) string {
 		c := req
-		c.Tags = append([]string(nil), req.Tags...)
+		c.Tags = slices.Clone(req.Tags)
+		c.Types, c.Sources, c.Years, c.States = slices.Clone(req.Types), slices.Clone(req.Sources), slices.Clone(req.Years), slices.Clone(req.States)
 		change(&c)
 		return "/?" + searchValues(c).Encode()
 	}
@@ -141,42 +143,49 @@ func (s *Server) fillNavigation(p *searchPage) {
 		tags.Values = append(tags.Values, facetValueView{Label: v.Value, Count: v.Count,
 			URL: with(func(c *index.Request) { c.Tags = append(c.Tags, v.Value) })})
 	}
+	// Typ, Jahr, Quelle and Bundesland are alternatives within a facet:
+	// each value toggles itself in or out of the selection.
 	types := facetView{Label: "Typ"}
 	for _, v := range p.Res.Facets.Type {
-		sel := req.Type == v.Value
+		sel := slices.Contains(req.Types, v.Value)
 		types.Values = append(types.Values, facetValueView{Label: typeLabel(v.Value), Count: v.Count, Selected: sel,
-			URL: with(func(c *index.Request) { c.Type = toggle(sel, v.Value) })})
+			URL: with(func(c *index.Request) { c.Types = toggleValue(c.Types, v.Value) })})
 	}
 	years := facetView{Label: "Jahr"}
 	for _, v := range p.Res.Facets.Year {
 		y, _ := strconv.Atoi(v.Value)
-		from, to := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y, 12, 31, 0, 0, 0, 0, time.UTC)
-		sel := req.From.Equal(from) && req.To.Equal(to)
+		sel := slices.Contains(req.Years, y)
 		years.Values = append(years.Values, facetValueView{Label: v.Value, Count: v.Count, Selected: sel,
-			URL: with(func(c *index.Request) {
-				if sel {
-					c.From, c.To = time.Time{}, time.Time{}
-				} else {
-					c.From, c.To = from, to
-				}
-			})})
+			URL: with(func(c *index.Request) { c.Years = toggleValue(c.Years, y) })})
 	}
 	sources := facetView{Label: "Quelle"}
 	for _, v := range p.Res.Facets.Source {
-		sel := strings.EqualFold(req.Source, v.Value)
+		sel := slices.Contains(req.Sources, v.Value)
 		sources.Values = append(sources.Values, facetValueView{Label: v.Value, Count: v.Count, Selected: sel,
-			URL: with(func(c *index.Request) { c.Source = toggle(sel, v.Value) })})
+			URL: with(func(c *index.Request) { c.Sources = toggleValue(c.Sources, v.Value) })})
 	}
-	p.Facets = []facetView{tags, types, years, sources}
+	states := facetView{Label: "Bundesland"}
+	for _, v := range p.Res.Facets.State {
+		sel := slices.Contains(req.States, v.Value)
+		states.Values = append(states.Values, facetValueView{Label: v.Value, Count: v.Count, Selected: sel,
+			URL: with(func(c *index.Request) { c.States = toggleValue(c.States, v.Value) })})
+	}
+	p.Facets = []facetView{tags, types, years, sources, states}
 
 	for _, t := range req.Tags {
 		p.Chips = append(p.Chips, link{"Stichwort: " + t, with(func(c *index.Request) { c.Tags = removeTag(c.Tags, t) })})
 	}
-	if req.Type != "" {
-		p.Chips = append(p.Chips, link{"Typ: " + typeLabel(req.Type), with(func(c *index.Request) { c.Type = "" })})
+	for _, t := range req.Types {
+		p.Chips = append(p.Chips, link{"Typ: " + typeLabel(t), with(func(c *index.Request) { c.Types = toggleValue(c.Types, t) })})
 	}
-	if req.Source != "" {
-		p.Chips = append(p.Chips, link{"Quelle: " + req.Source, with(func(c *index.Request) { c.Source = "" })})
+	for _, y := range req.Years {
+		p.Chips = append(p.Chips, link{"Jahr: " + strconv.Itoa(y), with(func(c *index.Request) { c.Years = toggleValue(c.Years, y) })})
+	}
+	for _, s := range req.Sources {
+		p.Chips = append(p.Chips, link{"Quelle: " + s, with(func(c *index.Request) { c.Sources = toggleValue(c.Sources, s) })})
+	}
+	for _, s := range req.States {
+		p.Chips = append(p.Chips, link{"Bundesland: " + s, with(func(c *index.Request) { c.States = toggleValue(c.States, s) })})
 	}
 	if !req.From.IsZero() {
 		p.Chips = append(p.Chips, link{"ab " + germanDate(req.From), with(func(c *index.Request) { c.From = time.Time{} })})
@@ -193,7 +202,9 @@ func (s *Server) fillNavigation(p *searchPage) {
 		index.SortDate:      with(func(c *index.Request) { c.Sort = index.SortDate }),
 	}
 
-	feedQuery := searchValues(index.Request{Query: req.Query, Tags: req.Tags, Type: req.Type, Source: req.Source, From: req.From, To: req.To}).Encode()
+	feed := req
+	feed.Sort, feed.Page, feed.Size = "", 0, 0
+	feedQuery := searchValues(feed).Encode()
 	p.FeedAtom, p.FeedRSS = "/feed.atom?"+feedQuery, "/feed.rss?"+feedQuery
 
 	size := max(req.Size, 1)
@@ -222,11 +233,12 @@ func (s *Server) fillNavigation(p *searchPage) {
 	}
 }
 
-func toggle(selected bool, v string) string {
-	if selected {
-		return ""
+// toggleValue adds v to the list or removes it if present.
+func toggleValue[T comparable](list []T, v T) []T {
+	if i := slices.Index(list, v); i >= 0 {
+		return slices.Delete(slices.Clone(list), i, i+1)
 	}
-	return v
+	return append(slices.Clone(list), v)
 }
 
 func removeTag(tags []string, t string) []string {

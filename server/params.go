@@ -11,6 +11,7 @@ import (
 
 	"stichwort"
 	"stichwort/index"
+	"stichwort/index/german"
 )
 
 // Limits on user input; beyond them a request is refused with 400.
@@ -19,6 +20,7 @@ const (
 	maxTags      = 10
 	maxTagLen    = 100
 	maxSourceLen = 253
+	maxValues    = 20 // values of one repeatable filter
 	minYear      = 1700
 	maxYear      = 2200
 )
@@ -55,14 +57,58 @@ func parseSearch(v url.Values) (index.Request, error) {
 			r.Tags = append(r.Tags, t)
 		}
 	}
-	switch r.Type = v.Get("type"); r.Type {
-	case "", stichwort.TypeArticle, stichwort.TypePDF:
-	default:
-		return r, badParam("Parameter type: %q ist weder %q noch %q", clip(r.Type), stichwort.TypeArticle, stichwort.TypePDF)
+	for _, t := range v["type"] {
+		switch t {
+		case "":
+		case stichwort.TypeArticle, stichwort.TypePDF:
+			if !slices.Contains(r.Types, t) {
+				r.Types = append(r.Types, t)
+			}
+		default:
+			return r, badParam("Parameter type: %q ist weder %q noch %q", clip(t), stichwort.TypeArticle, stichwort.TypePDF)
+		}
 	}
-	r.Source = strings.TrimSpace(v.Get("source"))
-	if len(r.Source) > maxSourceLen || !utf8.ValidString(r.Source) {
-		return r, badParam("Parameter source: kein gültiger Hostname")
+	if len(v["source"]) > maxValues {
+		return r, badParam("Parameter source: höchstens %d Quellen", maxValues)
+	}
+	for _, s := range v["source"] {
+		s = strings.TrimSpace(s)
+		if len(s) > maxSourceLen || !utf8.ValidString(s) {
+			return r, badParam("Parameter source: kein gültiger Hostname")
+		}
+		if s != "" {
+			r.Sources = append(r.Sources, strings.ToLower(s))
+		}
+	}
+	if len(v["year"]) > maxValues {
+		return r, badParam("Parameter year: höchstens %d Jahre", maxValues)
+	}
+	for _, y := range v["year"] {
+		if strings.TrimSpace(y) == "" {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(y))
+		if err != nil || n < minYear || n > maxYear {
+			return r, badParam("Parameter year: %q ist kein Jahr von %d bis %d", clip(y), minYear, maxYear)
+		}
+		if !slices.Contains(r.Years, n) {
+			r.Years = append(r.Years, n)
+		}
+	}
+	if len(v["state"]) > 16 {
+		return r, badParam("Parameter state: höchstens 16 Bundesländer")
+	}
+	for _, s := range v["state"] {
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		name, ok := stateName(s)
+		if !ok {
+			return r, badParam("Parameter state: %q ist kein Bundesland", clip(s))
+		}
+		if !slices.Contains(r.States, name) {
+			r.States = append(r.States, name)
+		}
 	}
 	var err error
 	if r.From, err = parseDay(v, "from"); err != nil {
@@ -142,8 +188,18 @@ func searchValues(r index.Request) url.Values {
 			v.Set(k, s)
 		}
 	}
-	set("type", r.Type)
-	set("source", r.Source)
+	for _, t := range r.Types {
+		v.Add("type", t)
+	}
+	for _, s := range r.Sources {
+		v.Add("source", s)
+	}
+	for _, y := range r.Years {
+		v.Add("year", strconv.Itoa(y))
+	}
+	for _, s := range r.States {
+		v.Add("state", s)
+	}
 	if !r.From.IsZero() {
 		v.Set("from", r.From.Format(time.DateOnly))
 	}
@@ -152,6 +208,16 @@ func searchValues(r index.Request) url.Values {
 	}
 	set("sort", r.Sort)
 	return v
+}
+
+// stateName returns the official spelling of a Bundesland, any case.
+func stateName(s string) (string, bool) {
+	for _, n := range german.StateNames() {
+		if strings.EqualFold(strings.TrimSpace(s), n) {
+			return n, true
+		}
+	}
+	return "", false
 }
 
 // hasTag reports whether tags contains t, compared as Stichwort keys.

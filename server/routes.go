@@ -15,6 +15,7 @@ func (s *Server) routes() http.Handler {
 	api.HandleFunc("/search", s.handleSearch).Methods(http.MethodGet, http.MethodHead)
 	api.HandleFunc("/docs/{id}", s.handleDoc).Methods(http.MethodGet, http.MethodHead)
 	api.HandleFunc("/status", s.handleStatus).Methods(http.MethodGet, http.MethodHead)
+	api.HandleFunc("/suggest", s.handleSuggest).Methods(http.MethodGet, http.MethodHead)
 	api.NotFoundHandler = http.HandlerFunc(s.apiNotFound)
 	api.MethodNotAllowedHandler = http.HandlerFunc(s.apiMethodNotAllowed)
 

@@ -23,6 +23,10 @@ type Searcher interface {
 	Get(id string) (stichwort.Document, error)
 	// Count returns the number of documents.
 	Count() int
+	// Suggest completes a prefix for autocomplete.
+	Suggest(ctx context.Context, prefix string, n int) ([]string, error)
+	// Related returns documents like the one with id, or index.ErrNotFound.
+	Related(ctx context.Context, id string, n int) ([]index.Hit, error)
 }
 
 // CrawlStatus is what /api/status reports about the background crawl.

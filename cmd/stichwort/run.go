@@ -56,6 +56,9 @@ type Main struct {
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 
+	// afterIndex runs after every indexed crawl or import batch.
+	afterIndex []func(context.Context, []stichwort.Document) error
+
 	mu        sync.Mutex
 	crawling  bool
 	lastCrawl time.Time
@@ -150,7 +153,21 @@ func (m *Main) newCrawler() (*crawler.Crawler, error) {
 	cfg.Seeds = m.seeds
 	cfg.StatePath = filepath.Join(m.dataDir, "crawl.db")
 	cfg.Logger = m.logger
-	return crawler.New(cfg, m.idx.Put)
+	return crawler.New(cfg, m.indexBatch)
+}
+
+// indexBatch is the crawler's sink: it indexes a batch and then lets the
+// parts that react to new documents (alerts) see it.
+func (m *Main) indexBatch(ctx context.Context, docs []stichwort.Document) error {
+	if err := m.idx.Put(ctx, docs); err != nil {
+		return err
+	}
+	for _, hook := range m.afterIndex {
+		if err := hook(ctx, docs); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (m *Main) runCrawl(ctx context.Context) error {
@@ -250,7 +267,7 @@ func (m *Main) status() server.CrawlStatus {
 }
 
 func (m *Main) runSearch(ctx context.Context) error {
-	res, err := m.idx.Search(ctx, index.Request{Query: m.query, Tags: m.tags, Type: m.docType, Size: m.size})
+	res, err := m.idx.Search(ctx, index.Request{Query: m.query, Tags: m.tags, Types: types(m.docType), Size: m.size})
 	if err != nil {
 		return err
 	}
@@ -342,7 +359,7 @@ func (m *Main) runImport(ctx context.Context) error {
 		if len(docs) == 0 {
 			return nil
 		}
-		if err := m.idx.Put(ctx, docs); err != nil {
+		if err := m.indexBatch(ctx, docs); err != nil {
 			return fmt.Errorf("import: %w", err)
 		}
 		imported += len(docs)
@@ -380,4 +397,11 @@ func (m *Main) runImport(ctx context.Context) error {
 	}
 	fmt.Fprintf(m.Stderr, "import: %d Dokumente importiert, %d Zeilen fehlerhaft\n", imported, bad)
 	return nil
+}
+
+func types(t string) []string {
+	if t == "" {
+		return nil
+	}
+	return []string{t}
 }

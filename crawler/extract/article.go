@@ -61,7 +61,7 @@ func parseArticle(pageURL *url.URL, doc *goquery.Document, profiles []Profile) (
 	root, isArticleElem := mainContainer(doc)
 	gd := genericExtract(doc, root, md.siteName)
 
-	if !ld.found && md.ogType != "article" && !isArticleElem && !profiled {
+	if !ld.found && md.ogType != "article" && !isArticleElem && !profiled && !hasMicrodataArticle(doc) {
 		return Article{}, ErrNotArticle
 	}
 
@@ -108,6 +108,21 @@ func parseArticle(pageURL *url.URL, doc *goquery.Document, profiles []Profile) (
 	}
 	a.PDFs = pdfLinks(pageURL, doc, container)
 	return a, nil
+}
+
+// hasMicrodataArticle reports a schema.org article in microdata
+// (itemtype="https://schema.org/NewsArticle").
+func hasMicrodataArticle(doc *goquery.Document) bool {
+	found := false
+	doc.Find("[itemscope][itemtype]").EachWithBreak(func(_ int, s *goquery.Selection) bool {
+		for t := range strings.FieldsSeq(s.AttrOr("itemtype", "")) {
+			if isArticleType(t) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 func indexOfProfile(ps []Profile, name string) int {

@@ -99,7 +99,7 @@ func (p Profile) apply(root *goquery.Selection) profileData {
 	if s := first(p.Lead); s != nil {
 		d.lead = text(s)
 		if p.LeadDate != nil {
-			if m := p.LeadDate.FindStringSubmatchIndex(d.lead); m != nil && len(m) >= 4 {
+			if m := p.LeadDate.FindStringSubmatchIndex(d.lead); len(m) >= 4 {
 				if t, ok := ParseGermanDate(d.lead[m[2]:m[3]]); ok {
 					d.date = t
 				}
@@ -126,7 +126,7 @@ func (p Profile) apply(root *goquery.Selection) profileData {
 	}
 	if p.AuthorSuffix != nil && len(d.body) > 0 {
 		last := d.body[len(d.body)-1]
-		if m := p.AuthorSuffix.FindStringSubmatchIndex(last); m != nil && len(m) >= 4 {
+		if m := p.AuthorSuffix.FindStringSubmatchIndex(last); len(m) >= 4 {
 			d.author = last[m[2]:m[3]]
 			last = strings.TrimSpace(last[:m[0]])
 			if last == "" {
