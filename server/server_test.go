@@ -63,7 +63,7 @@ func get(tb testing.TB, h http.Handler, target string, header ...string) *httpte
 }
 
 type apiResult struct {
-	Total  int `json:"total"`
+	Total  int  `json:"total"`
 	TookMS *int `json:"took_ms"`
 	Hits   []struct {
 		ID, URL, Title, Type, Source, Snippet, Parent string
