@@ -7,7 +7,6 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
@@ -35,7 +34,7 @@ func (f *DecompoundFilter) Filter(in analysis.TokenStream) analysis.TokenStream 
 	out := make(analysis.TokenStream, 0, len(in))
 	for _, tok := range in {
 		out = append(out, tok)
-		if tok.KeyWord {
+		if tok.KeyWord || tok.Type == analysis.Shingle {
 			continue
 		}
 		parts := f.splitter.Split(string(tok.Term))
@@ -82,6 +81,13 @@ func Register() error {
 			registerErr = fmt.Errorf("german: register filter: %w", err)
 			return
 		}
+		err = registry.RegisterTokenizer(HyphenTokenizerName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+			return NewHyphenTokenizer(), nil
+		})
+		if err != nil {
+			registerErr = fmt.Errorf("german: register tokenizer: %w", err)
+			return
+		}
 		err = registry.RegisterAnalyzer(AnalyzerName, analyzerConstructor)
 		if err != nil {
 			registerErr = fmt.Errorf("german: register analyzer: %w", err)
@@ -90,11 +96,12 @@ func Register() error {
 	return registerErr
 }
 
-// analyzerConstructor builds the chain: Unicode words, lower case, compound
+// analyzerConstructor builds the chain: Unicode words (and hyphenated
+// words joined), lower case, compound
 // parts, German stop words, umlaut/ß folding (ä = ae, ß = ss), light
 // stemming (Zwillinge = Zwilling).
 func analyzerConstructor(_ map[string]any, cache *registry.Cache) (analysis.Analyzer, error) {
-	tokenizer, err := cache.TokenizerNamed(unicode.Name)
+	tokenizer, err := cache.TokenizerNamed(HyphenTokenizerName)
 	if err != nil {
 		return nil, err
 	}
