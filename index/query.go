@@ -10,7 +10,15 @@ import (
 type Term struct {
 	Text   string
 	Phrase bool
+	// Field restricts the term: "" (all text), FieldTitle or FieldTag.
+	Field string
 }
+
+// Field prefixes of the query syntax: title:Zwilling, tag:"Smart City".
+const (
+	FieldTitle = "title"
+	FieldTag   = "tag"
+)
 
 // Query is the parsed form of the query syntax in CONTRACT.md: every group
 // must match (AND), the terms inside a group are alternatives (OR), and no
@@ -76,6 +84,19 @@ func lex(s string) []token {
 				r, w = utf8.DecodeRuneInString(s[i:])
 			}
 		}
+		field := ""
+		for _, f := range []string{FieldTitle, FieldTag} {
+			p := len(f) + 1
+			if len(s)-i > p && strings.EqualFold(s[i:i+p], f+":") {
+				next, _ := utf8.DecodeRuneInString(s[i+p:])
+				if !unicode.IsSpace(next) {
+					field = f
+					i += p
+					r, w = utf8.DecodeRuneInString(s[i:])
+				}
+				break
+			}
+		}
 		if r == '"' || r == '„' || r == '“' || r == '”' {
 			i += w
 			end := strings.IndexFunc(s[i:], isQuote)
@@ -89,7 +110,7 @@ func lex(s string) []token {
 			}
 			text = strings.Join(strings.Fields(text), " ")
 			if text != "" {
-				out = append(out, token{term: Term{Text: text, Phrase: strings.Contains(text, " ")}, neg: neg})
+				out = append(out, token{term: Term{Text: text, Phrase: strings.Contains(text, " ") && field != FieldTag, Field: field}, neg: neg})
 			}
 			continue
 		}
@@ -99,13 +120,13 @@ func lex(s string) []token {
 		}
 		word := s[i : i+end]
 		i += end
-		if word == "OR" && !neg {
+		if word == "OR" && !neg && field == "" {
 			out = append(out, token{op: true})
 			continue
 		}
 		word = strings.TrimFunc(word, isQuote)
 		if word != "" && word != "-" {
-			out = append(out, token{term: Term{Text: word}, neg: neg})
+			out = append(out, token{term: Term{Text: word, Field: field}, neg: neg})
 		}
 	}
 	return out

@@ -30,6 +30,12 @@ func TestParseQuery(t *testing.T) {
 		{"hyphenated word", "KI-Verordnung", Query{Groups: [][]Term{{w("KI-Verordnung")}}}},
 		{"lone dash", "Cloud - Bayern", Query{Groups: [][]Term{{w("Cloud")}, {w("Bayern")}}}},
 		{"only exclusion", "-Bayern", Query{Excluded: []Term{w("Bayern")}}},
+		{"title prefix", "title:Zwilling Ulm", Query{Groups: [][]Term{{{Text: "Zwilling", Field: FieldTitle}}, {w("Ulm")}}}},
+		{"tag prefix quoted", `tag:"Smart City" Zwilling`, Query{Groups: [][]Term{{{Text: "Smart City", Field: FieldTag}}, {w("Zwilling")}}}},
+		{"tag prefix case", `Tag:Politik`, Query{Groups: [][]Term{{{Text: "Politik", Field: FieldTag}}}}},
+		{"excluded tag", `Cloud -tag:Politik`, Query{Groups: [][]Term{{w("Cloud")}}, Excluded: []Term{{Text: "Politik", Field: FieldTag}}}},
+		{"title phrase", `title:"digitale Zwillinge"`, Query{Groups: [][]Term{{{Text: "digitale Zwillinge", Phrase: true, Field: FieldTitle}}}}},
+		{"empty prefix is a word", "title: Ulm", Query{Groups: [][]Term{{w("title:")}, {w("Ulm")}}}},
 		{"invalid utf8", "Cl\xffoud", Query{Groups: [][]Term{{w("Cl")}, {w("oud")}}}},
 	}
 	for _, tt := range tests {

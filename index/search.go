@@ -378,6 +378,9 @@ func day(t time.Time) time.Time {
 // termQuery matches one word or phrase in any text field, or returns nil
 // when the analyser leaves nothing of it (a stop word, punctuation).
 func (x *Index) termQuery(t Term, fuzzy bool) query.Query {
+	if t.Field == FieldTag {
+		return termOn(fieldTagKeys, stichwort.TagKey(t.Text))
+	}
 	analyzer := x.bleve.Mapping().AnalyzerNamed(textAnalyzer)
 	if analyzer == nil {
 		return nil
@@ -388,6 +391,9 @@ func (x *Index) termQuery(t Term, fuzzy bool) query.Query {
 	}
 	alts := make([]query.Query, 0, len(textFields))
 	for _, f := range textFields {
+		if t.Field == FieldTitle && f.name != fieldTitle {
+			continue
+		}
 		var q query.Query
 		if fuzzy && !t.Phrase {
 			q = fuzzyQuery(f.name, positions)
