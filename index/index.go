@@ -85,7 +85,12 @@ func Open(dir string, logger *slog.Logger) (*Index, error) {
 func openBleve(path string) (bleve.Index, error) {
 	b, err := bleve.Open(path)
 	if errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		b, err = bleve.New(path, newMapping())
+		// A new index knows no corpus yet; reindex learns its parts.
+		m, merr := newMapping(nil)
+		if merr != nil {
+			return nil, fmt.Errorf("index: mapping: %w", merr)
+		}
+		b, err = bleve.New(path, m)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("index: open %s: %w", path, err)
@@ -214,7 +219,15 @@ func (x *Index) Reindex(ctx context.Context) error {
 	if err := os.RemoveAll(tmp); err != nil {
 		return fmt.Errorf("index: reindex: %w", err)
 	}
-	nb, err := bleve.New(tmp, newMapping())
+	parts, err := x.corpusParts(ctx)
+	if err != nil {
+		return fmt.Errorf("index: reindex: %w", err)
+	}
+	m, err := newMapping(parts)
+	if err != nil {
+		return fmt.Errorf("index: reindex: %w", err)
+	}
+	nb, err := bleve.New(tmp, m)
 	if err != nil {
 		return fmt.Errorf("index: reindex: %w", err)
 	}
@@ -276,6 +289,20 @@ func (x *Index) Reindex(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	x.logger.Info("reindexed", slog.Int("docs", n))
+	x.logger.Info("reindexed", slog.Int("docs", n), slog.Int("corpus_parts", len(parts)))
 	return nil
+}
+
+// corpusParts learns compound parts from the stored documents' words.
+func (x *Index) corpusParts(ctx context.Context) ([]string, error) {
+	dict, err := german.DefaultDictionary()
+	if err != nil {
+		return nil, err
+	}
+	cp := german.NewCorpusParts(dict)
+	err = x.docs.each(func(d stichwort.Document) error {
+		cp.Add(d.Title + " " + d.Lead + " " + d.Body)
+		return ctx.Err()
+	})
+	return cp.Parts(), err
 }

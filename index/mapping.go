@@ -22,8 +22,10 @@ const (
 	fieldState   = "state" // Bundesland
 )
 
-// textAnalyzer analyses the German text fields, at index and query time.
-const textAnalyzer = german.AnalyzerName
+// textAnalyzer analyses the German text fields, at index and query time:
+// German analysis with the lexicon extended by the corpus (defined in each
+// index's mapping, see newMapping).
+const textAnalyzer = "text_de"
 
 // textFields are the searched fields with their weight: a word in the
 // title says more about a document than the same word deep in its body.
@@ -40,7 +42,7 @@ var textFields = []struct {
 // dynamically and there is no _all field: every field is declared with only
 // the capabilities it needs (term vectors for highlighting, doc values for
 // sorting and facets).
-func newMapping() mapping.IndexMapping {
+func newMapping(extraParts []string) (mapping.IndexMapping, error) {
 	text := func() *mapping.FieldMapping {
 		f := mapping.NewTextFieldMapping()
 		f.Analyzer = textAnalyzer
@@ -74,10 +76,13 @@ func newMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(fieldDate, date)
 
 	im := mapping.NewIndexMapping()
+	if err := german.DefineAnalyzer(im, textAnalyzer, extraParts); err != nil {
+		return nil, err
+	}
 	im.DefaultMapping = doc
 	im.DefaultAnalyzer = textAnalyzer
 	im.IndexDynamic = false
 	im.StoreDynamic = false
 	im.DocValuesDynamic = false
-	return im
+	return im, nil
 }

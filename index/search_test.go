@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path"
 	"slices"
@@ -286,5 +287,39 @@ func TestSuggestAndRelated(t *testing.T) {
 	}
 	if _, err := x.Related(ctx, "nope", 3); err != ErrNotFound {
 		t.Errorf("Related(nope) = %v", err)
+	}
+}
+
+// TestReindexLearnsCorpusParts: a word frequent in the corpus becomes a
+// compound part at the next reindex.
+func TestReindexLearnsCorpusParts(t *testing.T) {
+	x, err := Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	ctx := context.Background()
+	var docs []stichwort.Document
+	for i, body := range []string{"Das Tandem startet.", "Ein Tandem berät.", "Noch ein Tandem.", "Das Verwaltungstandem tagt."} {
+		docs = append(docs, stichwort.Document{URL: fmt.Sprintf("https://e.org/%d", i), Title: fmt.Sprintf("Meldung %d", i), Body: body})
+	}
+	if err := x.Put(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	count := func() uint64 {
+		res, err := x.Search(ctx, Request{Query: "Tandem"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Total
+	}
+	if n := count(); n != 3 {
+		t.Fatalf("before reindex: %d hits, want 3", n)
+	}
+	if err := x.Reindex(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 4 {
+		t.Errorf("after reindex: %d hits, want 4 (Verwaltungstandem split)", n)
 	}
 }

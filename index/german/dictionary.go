@@ -43,6 +43,18 @@ func (d *Dictionary) AddNoSplit(w string) {
 	}
 }
 
+// Clone returns an independent copy, to extend without touching d.
+func (d *Dictionary) Clone() *Dictionary {
+	c := &Dictionary{parts: make(map[string]struct{}, len(d.parts)), nosplit: make(map[string]struct{}, len(d.nosplit))}
+	for k := range d.parts {
+		c.parts[k] = struct{}{}
+	}
+	for k := range d.nosplit {
+		c.nosplit[k] = struct{}{}
+	}
+	return c
+}
+
 // Len is the number of valid parts.
 func (d *Dictionary) Len() int { return len(d.parts) }
 

@@ -5,8 +5,10 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/de"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
 )
 
@@ -14,6 +16,9 @@ import (
 // records the analyzer's name in its mapping, so it must not change
 // without a reindex.
 const (
+	// ExtraPartsKey is the decompound filter's configuration key for
+	// additional lexicon parts (a list of words).
+	ExtraPartsKey        = "extra_parts"
 	AnalyzerName         = "stichwort_de"
 	DecompoundFilterName = "stichwort_decompound"
 )
@@ -74,8 +79,20 @@ func Register() error {
 			return
 		}
 		splitter := NewSplitter(dict)
-		err = registry.RegisterTokenFilter(DecompoundFilterName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
-			return NewDecompoundFilter(splitter), nil
+		err = registry.RegisterTokenFilter(DecompoundFilterName, func(config map[string]any, _ *registry.Cache) (analysis.TokenFilter, error) {
+			// An index may extend the lexicon with its corpus's own
+			// frequent words (see CorpusParts); they live in its mapping.
+			extra, ok := config[ExtraPartsKey].([]any)
+			if !ok || len(extra) == 0 {
+				return NewDecompoundFilter(splitter), nil
+			}
+			d := dict.Clone()
+			for _, w := range extra {
+				if s, ok := w.(string); ok {
+					d.AddPart(s)
+				}
+			}
+			return NewDecompoundFilter(NewSplitter(d)), nil
 		})
 		if err != nil {
 			registerErr = fmt.Errorf("german: register filter: %w", err)
@@ -114,4 +131,31 @@ func analyzerConstructor(_ map[string]any, cache *registry.Cache) (analysis.Anal
 		filters = append(filters, f)
 	}
 	return &analysis.DefaultAnalyzer{Tokenizer: tokenizer, TokenFilters: filters}, nil
+}
+
+// DefineAnalyzer adds to an index mapping an analyzer called name: the
+// German chain of AnalyzerName, with the lexicon extended by extraParts
+// (see CorpusParts). The parts are stored in the mapping, so the index
+// analyses queries as it analysed its documents until the next reindex.
+func DefineAnalyzer(im *mapping.IndexMappingImpl, name string, extraParts []string) error {
+	if err := Register(); err != nil {
+		return err
+	}
+	parts := make([]any, len(extraParts))
+	for i, p := range extraParts {
+		parts[i] = p
+	}
+	filter := name + "_decompound"
+	if err := im.AddCustomTokenFilter(filter, map[string]any{"type": DecompoundFilterName, ExtraPartsKey: parts}); err != nil {
+		return fmt.Errorf("german: define filter: %w", err)
+	}
+	err := im.AddCustomAnalyzer(name, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     HyphenTokenizerName,
+		"token_filters": []any{lowercase.Name, filter, de.StopName, de.NormalizeName, de.LightStemmerName},
+	})
+	if err != nil {
+		return fmt.Errorf("german: define analyzer: %w", err)
+	}
+	return nil
 }

@@ -87,3 +87,23 @@ func FuzzSplit(f *testing.F) {
 		}
 	})
 }
+
+func TestCorpusParts(t *testing.T) {
+	d := testDictionary()
+	cp := NewCorpusParts(d)
+	for _, text := range []string{
+		"Das Tandem aus Stadt und Land startet.", "Ein Tandem berät die Gemeinde.", "Tandem, Tandem und Ende.",
+		"Die Verwaltung arbeitet innen.", "Innen und Ende.", "Ende gut, innen gut.",
+	} {
+		cp.Add(text)
+	}
+	got := cp.Parts()
+	want := []string{"tandem"} // "verwaltung" is known; "innen" and "ende" are never parts
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Parts() = %q, want %q", got, want)
+	}
+	d.AddPart("tandem")
+	if p := parts(NewSplitter(d).Split("verwaltungstandem")); !reflect.DeepEqual(p, []string{"verwaltung", "tandem"}) {
+		t.Errorf("with the learned part: %q", p)
+	}
+}
