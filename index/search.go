@@ -17,6 +17,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"stichwort"
+	"stichwort/index/german"
 )
 
 // Sort orders.
@@ -389,6 +390,9 @@ func (x *Index) termQuery(t Term, fuzzy bool) query.Query {
 	if len(positions) == 0 {
 		return nil
 	}
+	if !fuzzy && !t.Phrase {
+		return x.wordQuery(t.Field, positions)
+	}
 	alts := make([]query.Query, 0, len(textFields))
 	for _, f := range textFields {
 		if t.Field == FieldTitle && f.name != fieldTitle {
@@ -396,14 +400,12 @@ func (x *Index) termQuery(t Term, fuzzy bool) query.Query {
 		}
 		var q query.Query
 		if fuzzy && !t.Phrase {
-			q = fuzzyQuery(f.name, positions)
-		} else if t.Phrase {
+			q = fuzzyQuery(f.name, positions, german.Fold(t.Text))
+		} else {
 			mq := bleve.NewMatchPhraseQuery(t.Text)
 			mq.SetField(f.name)
 			mq.Analyzer = textAnalyzer
 			q = mq
-		} else {
-			q = wordQuery(f.name, positions)
 		}
 		q.(query.BoostableQuery).SetBoost(f.boost)
 		alts = append(alts, q)
@@ -413,23 +415,32 @@ func (x *Index) termQuery(t Term, fuzzy bool) query.Query {
 
 // fuzzyQuery tolerates typos in each word: one edit in words of 4 to 7
 // letters, two in longer ones, none in shorter ones.
-func fuzzyQuery(field string, positions [][]string) query.Query {
-	conj := make([]query.Query, 0, len(positions))
-	for _, terms := range positions {
-		whole := terms[0]
-		n := utf8.RuneCountInString(whole)
+//
+// A misspelt word may also stem differently from the right one
+// ("Datenschutzkonferens" stems to datenschutzkonfer), so for a single
+// word the folded, unstemmed form is tried as well.
+func fuzzyQuery(field string, positions [][]string, raw string) query.Query {
+	fuzzyTerm := func(term string) query.Query {
+		n := utf8.RuneCountInString(term)
 		if n < 4 {
-			conj = append(conj, termOn(field, whole))
-			continue
+			return termOn(field, term)
 		}
-		fq := bleve.NewFuzzyQuery(whole)
+		fq := bleve.NewFuzzyQuery(term)
 		fq.SetField(field)
 		fq.SetFuzziness(1)
 		if n >= 8 {
 			fq.SetFuzziness(2)
 		}
 		fq.SetPrefix(1) // the first letter is rarely wrong, and it bounds the work
-		conj = append(conj, fq)
+		return fq
+	}
+	conj := make([]query.Query, 0, len(positions))
+	for _, terms := range positions {
+		q := fuzzyTerm(terms[0])
+		if len(positions) == 1 && raw != terms[0] && !strings.ContainsAny(raw, " -") {
+			q = bleve.NewDisjunctionQuery(q, fuzzyTerm(raw))
+		}
+		conj = append(conj, q)
 	}
 	if len(conj) == 1 {
 		return conj[0]
@@ -442,28 +453,39 @@ func fuzzyQuery(field string, positions [][]string) query.Query {
 // above documents that only mention "Datenschutz" and "Konferenz".
 const exactBoost = 2
 
-// wordQuery requires every position of an analysed query word in field. At
-// a position holding a compound and its parts, the document must contain
-// the compound itself or all of its parts, never just any one part.
-func wordQuery(field string, positions [][]string) query.Query {
-	term := func(s string) *query.TermQuery {
-		tq := bleve.NewTermQuery(s)
-		tq.SetField(field)
-		return tq
+// wordQuery requires every position of an analysed query word in one of
+// the text fields (restricted to the title by a title: prefix), weighted by
+// field. At a position holding a compound and its parts, the document must
+// contain the compound itself or all of its parts, never just any one part;
+// the parts may stand in different fields ("Förderung" in the title,
+// "Breitbandausbau" in the body find "Breitbandförderung").
+func (x *Index) wordQuery(only string, positions [][]string) query.Query {
+	anyField := func(term string, boost float64) query.Query {
+		var alts []query.Query
+		for _, f := range textFields {
+			if only == FieldTitle && f.name != fieldTitle {
+				continue
+			}
+			tq := termOn(f.name, term)
+			tq.SetBoost(f.boost * boost)
+			alts = append(alts, tq)
+		}
+		if len(alts) == 1 {
+			return alts[0]
+		}
+		return bleve.NewDisjunctionQuery(alts...)
 	}
 	conj := make([]query.Query, 0, len(positions))
 	for _, terms := range positions {
 		if len(terms) == 1 {
-			conj = append(conj, term(terms[0]))
+			conj = append(conj, anyField(terms[0], 1))
 			continue
 		}
-		whole := term(terms[0])
-		whole.SetBoost(exactBoost)
 		var parts []query.Query
 		for _, p := range terms[1:] {
-			parts = append(parts, term(p))
+			parts = append(parts, anyField(p, 1))
 		}
-		conj = append(conj, bleve.NewDisjunctionQuery(whole, bleve.NewConjunctionQuery(parts...)))
+		conj = append(conj, bleve.NewDisjunctionQuery(anyField(terms[0], exactBoost), bleve.NewConjunctionQuery(parts...)))
 	}
 	if len(conj) == 1 {
 		return conj[0]

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 )
 
 // searcher is one search system under evaluation, loaded with the corpus.
@@ -87,11 +88,7 @@ func score(q Query, top []string) queryResult {
 		Recall: recall(top, q.Relevant, cutoff),
 	}
 	for _, id := range sortedKeys(q.Relevant) {
-		found := false
-		for _, t := range top {
-			found = found || t == id
-		}
-		if !found {
+		if !slices.Contains(top, id) {
 			r.Missed = append(r.Missed, id)
 		}
 	}

@@ -37,6 +37,10 @@ func TestAnalyzer(t *testing.T) {
 		{"Verwaltungscloud-Strategie", []string{"verwaltungscloud", "verwaltung", "cloud", "verwaltungscloudstrategi", "strategi"}},
 		{"Gütersloh", []string{"gutersloh"}},
 		{"Brandenburg", []string{"brandenburg"}},
+		{"Hochwasser", []string{"hochwass", "hoch", "wass"}},
+		{"Hochwassers", []string{"hochwass", "hoch", "wass"}},
+		{"Prinzips", []string{"prinzip"}},
+		{"Prinzip", []string{"prinzip"}},
 		{"die", nil}, // stop word
 	}
 	for _, tt := range tests {

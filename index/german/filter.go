@@ -98,6 +98,13 @@ func Register() error {
 			registerErr = fmt.Errorf("german: register filter: %w", err)
 			return
 		}
+		err = registry.RegisterTokenFilter(GenitiveFilterName, func(map[string]any, *registry.Cache) (analysis.TokenFilter, error) {
+			return GenitiveFilter{}, nil
+		})
+		if err != nil {
+			registerErr = fmt.Errorf("german: register filter: %w", err)
+			return
+		}
 		err = registry.RegisterTokenizer(HyphenTokenizerName, func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
 			return NewHyphenTokenizer(), nil
 		})
@@ -123,7 +130,7 @@ func analyzerConstructor(_ map[string]any, cache *registry.Cache) (analysis.Anal
 		return nil, err
 	}
 	var filters []analysis.TokenFilter
-	for _, name := range []string{lowercase.Name, DecompoundFilterName, de.StopName, de.NormalizeName, de.LightStemmerName} {
+	for _, name := range []string{lowercase.Name, DecompoundFilterName, de.StopName, de.NormalizeName, GenitiveFilterName, de.LightStemmerName} {
 		f, err := cache.TokenFilterNamed(name)
 		if err != nil {
 			return nil, err
@@ -152,7 +159,7 @@ func DefineAnalyzer(im *mapping.IndexMappingImpl, name string, extraParts []stri
 	err := im.AddCustomAnalyzer(name, map[string]any{
 		"type":          custom.Name,
 		"tokenizer":     HyphenTokenizerName,
-		"token_filters": []any{lowercase.Name, filter, de.StopName, de.NormalizeName, de.LightStemmerName},
+		"token_filters": []any{lowercase.Name, filter, de.StopName, de.NormalizeName, GenitiveFilterName, de.LightStemmerName},
 	})
 	if err != nil {
 		return fmt.Errorf("german: define analyzer: %w", err)

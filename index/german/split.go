@@ -69,6 +69,12 @@ func (s *Splitter) split(w string) []Part {
 	if s.dict.isNoSplit(w) {
 		return nil
 	}
+	// Inflected forms of protected words stay whole too ("Hochwassers").
+	for _, e := range endings {
+		if stem, ok := strings.CutSuffix(w, e); ok && s.dict.isNoSplit(stem) {
+			return nil
+		}
+	}
 	top := s.best(w)
 	if len(top) < 2 {
 		return nil
