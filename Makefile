@@ -6,7 +6,9 @@ DATA     ?= data/demo
 ADDR     ?= 127.0.0.1:8080
 FUZZTIME ?= 30s
 
-.PHONY: run build test lint fuzz site bench clean eval
+.PHONY: run build test lint fuzz site bench clean eval stress
+
+KILLS    ?= 30
 
 ## run: build, serve the bundled sample site on loopback, crawl it and serve the search page
 run: build
@@ -34,6 +36,10 @@ fuzz:
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 	  done; \
 	done
+
+## stress: the slow reliability loops: KILLS SIGKILLs of a crawl, each resumed and checked
+stress:
+	$(GO) test -race -count=1 -timeout 30m -run '^TestCrashResume$$' -v ./cmd/stichwort/ -args -crash-kills=$(KILLS)
 
 ## site: regenerate testdata/site from testdata/articles
 site:

@@ -91,6 +91,18 @@ type Config struct {
 	MaxRetryAfter time.Duration
 	// PDFTimeout bounds the text extraction of one PDF.
 	PDFTimeout time.Duration
+
+	// ArchiveDir is the folder of the raw archive: every response read is
+	// kept there as WARC (package warc) before it is used, so Replay can
+	// rebuild the documents without the network. "" keeps no archive.
+	ArchiveDir string
+	// ArchiveFileSize is the compressed size at which a new WARC file is
+	// started (default warc.DefaultMaxFileSize).
+	ArchiveFileSize int64
+
+	// replay marks the crawl Replay runs over the archive: no politeness
+	// delays, no per-host limit below Concurrency.
+	replay bool
 }
 
 // withDefaults returns cfg with defaults filled in and checks it.

@@ -11,6 +11,7 @@ import (
 
 	"stichwort"
 	"stichwort/crawler/state"
+	"stichwort/crawler/warc"
 )
 
 // Sink receives extracted documents in batches. The crawler records a URL
@@ -64,16 +65,21 @@ type Crawler struct {
 	cfg   Config
 	sink  Sink
 	store *state.Store
-	guard *dialGuard
-	rt    http.RoundTripper
-	fetch *fetcher
-	log   *slog.Logger
-	now   func() time.Time
+	// archive is the raw archive, nil when Config.ArchiveDir is "".
+	archive *warc.Writer
+	guard   *dialGuard
+	rt      http.RoundTripper
+	fetch   *fetcher
+	log     *slog.Logger
+	now     func() time.Time
 
 	runMu sync.Mutex // held by Run
 
-	mu     sync.Mutex // guards stats and closed
-	stats  Stats
+	mu    sync.Mutex // guards stats, total and closed
+	stats Stats
+	// total adds up the counts of every Run since New (Queued, InFlight,
+	// Running and the times are those of the current or last Run).
+	total  Stats
 	closed bool
 }
 
@@ -104,6 +110,14 @@ func New(cfg Config, sink Sink) (*Crawler, error) {
 		c.rt = newTransport(cfg, c.guard)
 	}
 	c.fetch = newFetcher(cfg, c.rt, func() { c.count(func(s *Stats) { s.Requests++ }) })
+	if cfg.ArchiveDir != "" {
+		c.archive, err = warc.NewWriter(cfg.ArchiveDir, warc.Options{MaxFileSize: cfg.ArchiveFileSize, Software: cfg.UserAgent})
+		if err != nil {
+			_ = store.Close()
+			return nil, fmt.Errorf("crawler: %w", err)
+		}
+		c.fetch.archive = c.archive.Write
+	}
 	return c, nil
 }
 
@@ -122,6 +136,7 @@ func (c *Crawler) Run(ctx context.Context) (Stats, error) {
 		return Stats{}, ErrClosed
 	}
 	c.stats = Stats{Running: true, Started: c.now()}
+	c.total.Running, c.total.Started = true, c.stats.Started
 	c.mu.Unlock()
 
 	if c.cfg.Transport == nil {
@@ -139,6 +154,9 @@ func (c *Crawler) finish(err error) (Stats, error) {
 	c.stats.Running = false
 	c.stats.Queued, c.stats.InFlight = 0, 0
 	c.stats.Finished = c.now()
+	c.total.Running = false
+	c.total.Queued, c.total.InFlight = 0, 0
+	c.total.Finished = c.stats.Finished
 	s := c.stats
 	c.mu.Unlock()
 	level := slog.LevelInfo
@@ -161,9 +179,19 @@ func (c *Crawler) Progress() Stats {
 	return c.stats
 }
 
+// Totals returns the counts of all Runs of the crawler added up, for
+// monitoring: they only grow, while Progress starts again at every Run.
+func (c *Crawler) Totals() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.total
+}
+
+// count applies f to the live counts of the run and to the totals.
 func (c *Crawler) count(f func(*Stats)) {
 	c.mu.Lock()
 	f(&c.stats)
+	f(&c.total)
 	c.mu.Unlock()
 }
 
@@ -182,7 +210,12 @@ func (c *Crawler) Close() error {
 	if t, ok := c.rt.(interface{ CloseIdleConnections() }); ok {
 		t.CloseIdleConnections()
 	}
-	if err := c.store.Close(); err != nil {
+	var errs []error
+	if c.archive != nil {
+		errs = append(errs, c.archive.Close())
+	}
+	errs = append(errs, c.store.Close())
+	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("crawler: close: %w", err)
 	}
 	return nil

@@ -184,6 +184,9 @@ func (r *run) maybeFlush(ctx context.Context) error {
 }
 
 func (r *run) flush(ctx context.Context) error {
+	if !r.finished {
+		r.led.putRun(r.record())
+	}
 	n, err := r.led.flush(ctx, r.c.sink)
 	if err != nil {
 		return err

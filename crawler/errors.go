@@ -18,6 +18,13 @@ var (
 	ErrHostDown = errors.New("host down")
 	// ErrStatus means the server answered with an error status.
 	ErrStatus = errors.New("http error status")
+	// ErrArchive means a response could not be written to the raw archive;
+	// it ends the run (the disk is full or the folder is gone), and the URL
+	// stays queued for the next run.
+	ErrArchive = errors.New("archive")
+	// ErrNotArchived means Replay found no response for a URL in the
+	// archive: the crawl never fetched it.
+	ErrNotArchived = errors.New("not in the archive")
 	// ErrRunning is returned by Run while another Run of the same Crawler
 	// is in progress.
 	ErrRunning = errors.New("crawler: already running")

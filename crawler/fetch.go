@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"stichwort/crawler/warc"
 )
 
 // fetcher does HTTP requests with the crawler's limits: a capped body,
@@ -25,6 +27,8 @@ type fetcher struct {
 	log           *slog.Logger
 	// onRequest is called for each request sent (for the Requests count).
 	onRequest func()
+	// archive, if set, keeps every response read (see Config.ArchiveDir).
+	archive func(warc.Exchange) error
 }
 
 // response is a fetched response with its body read.
@@ -145,6 +149,7 @@ func (f *fetcher) once(ctx context.Context, u string, o fetchOptions) (*response
 	if f.onRequest != nil {
 		f.onRequest()
 	}
+	sent := time.Now()
 	resp, err := f.client.Do(req)
 	if err != nil {
 		return nil, 0, err
@@ -161,9 +166,14 @@ func (f *fetcher) once(ctx context.Context, u string, o fetchOptions) (*response
 	r.contentType = strings.ToLower(r.contentType)
 	retryAfter := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusNonAuthoritativeInfo {
-		// Error pages, redirects and 304s are not read; drain a little so
-		// the connection can be reused.
-		_, _ = io.CopyN(io.Discard, resp.Body, 64<<10)
+		// Error pages, redirects and 304s are not used; read a little (for
+		// the archive) so the connection can be reused.
+		const keep = 64 << 10
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, keep))
+		truncated := len(body) == keep && resp.ContentLength != int64(keep)
+		if err := f.keep(req, resp, sent, body, truncated); err != nil {
+			return nil, 0, err
+		}
 		return r, retryAfter, nil
 	}
 	if resp.ContentLength > o.maxBody && !o.truncate {
@@ -173,14 +183,34 @@ func (f *fetcher) once(ctx context.Context, u string, o fetchOptions) (*response
 	if err != nil {
 		return nil, 0, fmt.Errorf("read body: %w", err)
 	}
+	truncated := false
 	if int64(len(body)) > o.maxBody {
 		if !o.truncate {
 			return nil, 0, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, o.maxBody)
 		}
-		body = body[:o.maxBody]
+		body, truncated = body[:o.maxBody], true
+	}
+	if err := f.keep(req, resp, sent, body, truncated); err != nil {
+		return nil, 0, err
 	}
 	r.body = body
 	return r, retryAfter, nil
+}
+
+// keep writes a response to the archive, if there is one.
+func (f *fetcher) keep(req *http.Request, resp *http.Response, sent time.Time, body []byte, truncated bool) error {
+	if f.archive == nil {
+		return nil
+	}
+	err := f.archive(warc.Exchange{
+		URL: req.URL.String(), Time: sent, RequestHeader: req.Header,
+		Proto: resp.Proto, Status: resp.StatusCode, Header: resp.Header,
+		Body: body, Truncated: truncated,
+	})
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrArchive, err)
+	}
+	return nil
 }
 
 // parseRetryAfter reads delay-seconds or an HTTP date.

@@ -19,6 +19,11 @@ import (
 func (r *run) handle(ctx context.Context, res *result) error {
 	j := res.job
 	h := r.fr.host(j.url)
+	if errors.Is(res.err, ErrArchive) {
+		// Without the archive the crawl cannot keep its promise that the
+		// index can be rebuilt; the URL stays queued.
+		return fmt.Errorf("crawler: %s: %w", j.key, res.err)
+	}
 	if j.kind == kindRobots {
 		rules := res.robots
 		if res.err != nil || rules == nil {
@@ -32,6 +37,9 @@ func (r *run) handle(ctx context.Context, res *result) error {
 			}
 		}
 		h.setRules(rules, r.cfg.UserAgent, r.cfg.Delay)
+		if r.cfg.replay {
+			h.delay, h.limit = 0, r.cfg.Concurrency
+		}
 		r.fr.done(h, r.c.now())
 		if r.scope[h.key] {
 			for _, sm := range rules.Sitemaps() {
@@ -43,7 +51,13 @@ func (r *run) handle(ctx context.Context, res *result) error {
 		return nil
 	}
 	r.fr.done(h, r.c.now())
+	if ctx.Err() != nil && interrupted(res) {
+		// Cut short by the stop: the job stays in the stored frontier and
+		// a resumed run fetches it.
+		return nil
+	}
 	r.breaker(h, res)
+	r.done(j)
 
 	if res.err != nil {
 		if j.guessed {
@@ -94,6 +108,13 @@ func (r *run) handle(ctx context.Context, res *result) error {
 	return r.maybeFlush(ctx)
 }
 
+// interrupted reports whether a result is incomplete because the run was
+// stopped.
+func interrupted(res *result) bool {
+	return errors.Is(res.err, context.Canceled) ||
+		res.pdf != nil && errors.Is(res.pdf.err, context.Canceled)
+}
+
 // inScope resolves links and keeps those the crawl would follow, so the
 // state stores only what can rebuild the frontier.
 func (r *run) inScope(base *url.URL, links []state.Link) []state.Link {
@@ -115,6 +136,11 @@ func (r *run) inScope(base *url.URL, links []state.Link) []state.Link {
 func (r *run) fail(j *job, err error) {
 	if errors.Is(err, context.Canceled) {
 		r.log.Debug("fetch cancelled", slog.String("url", j.key))
+		return
+	}
+	if errors.Is(err, ErrNotArchived) {
+		r.log.Debug("not in the archive", slog.String("url", j.key))
+		r.c.count(func(s *Stats) { s.Skipped++ })
 		return
 	}
 	msg := "fetch failed"

@@ -57,8 +57,18 @@ func (l *ledger) putPDF(p state.PDF)            { l.batch.PutPDF(p) }
 func (l *ledger) putDoc(id string, d state.Doc) { l.batch.PutDoc(id, d) }
 func (l *ledger) putHash(hash, id string)       { l.batch.PutHash(hash, id) }
 func (l *ledger) deleteHash(hash string)        { l.batch.DeleteHash(hash) }
-func (l *ledger) pendingDocs() int              { return len(l.docs) }
-func (l *ledger) pendingRecords() int           { return l.batch.Len() }
+func (l *ledger) putRun(r state.Run)            { l.batch.PutRun(r) }
+func (l *ledger) clearRun()                     { l.batch.ClearRun() }
+func (l *ledger) doneJob(url string)            { l.batch.DoneJob(url) }
+
+// queue records a URL queued in the frontier and seen by the run.
+func (l *ledger) queue(j state.Job) {
+	l.batch.PutJob(j)
+	l.batch.PutSeen(j.URL)
+}
+
+func (l *ledger) pendingDocs() int    { return len(l.docs) }
+func (l *ledger) pendingRecords() int { return l.batch.Len() }
 
 // send queues a document for the next Sink call.
 func (l *ledger) send(d stichwort.Document) {

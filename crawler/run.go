@@ -2,8 +2,11 @@ package crawler
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"maps"
 	"net/url"
+	"slices"
 	"sync"
 	"time"
 
@@ -28,7 +31,14 @@ type run struct {
 	sent     map[string]bool
 	inFlight int
 	counted  int // page and PDF fetches, for MaxPages
-	limitHit bool
+	// countedDone are the counted fetches handled; a resumed run starts
+	// from the number committed.
+	countedDone int
+	limitHit    bool
+	started     time.Time
+	// finished is set when the frontier ran empty: the final commit
+	// forgets the run instead of saving it for a resume.
+	finished bool
 }
 
 func newRun(c *Crawler) *run {
@@ -47,7 +57,9 @@ func newRun(c *Crawler) *run {
 // loop runs the crawl: dispatch jobs to workers, handle their results,
 // flush batches, until nothing is queued or in flight.
 func (r *run) loop(ctx context.Context) (err error) {
-	r.seed()
+	if err := r.start(); err != nil {
+		return err
+	}
 	r.log.Info("crawl started", slog.Any("seeds", r.cfg.Seeds), slog.Int("concurrency", r.cfg.Concurrency))
 
 	workCtx, cancel := context.WithCancel(ctx)
@@ -120,6 +132,7 @@ func (r *run) loop(ctx context.Context) (err error) {
 			if h := r.fr.host(res.job.url); pending != nil && h.err != nil && pending.url.Host == h.key && pending.kind != kindRobots {
 				r.fr.done(h, r.c.now())
 				r.fail(pending, h.err)
+				r.done(pending)
 				pending = nil
 			}
 		case <-wakeC:
@@ -138,6 +151,13 @@ func (r *run) loop(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	// A run that was not stopped has handled its whole frontier (or
+	// reached MaxPages): the next run starts anew. A stopped run keeps its
+	// frontier in the state for the next run to resume.
+	if ctx.Err() == nil {
+		r.finished = true
+		r.led.clearRun()
+	}
 	// The last batch is delivered even when ctx was cancelled: its
 	// documents are complete, and a graceful stop should not waste them.
 	flushCtx, cancelFlush := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
@@ -146,6 +166,66 @@ func (r *run) loop(ctx context.Context) (err error) {
 		return ferr
 	}
 	return ctx.Err()
+}
+
+// start resumes the unfinished run of the same seeds kept in the state,
+// if there is one: its scope, the URLs it has seen and its frontier. Then
+// it queues the seeds; those a resumed run has seen are not queued again.
+func (r *run) start() error {
+	r.started = r.c.now()
+	prev, ok, err := r.c.store.Run()
+	if err != nil {
+		return fmt.Errorf("crawler: %w", err)
+	}
+	if ok && !sameSeeds(prev.Seeds, r.cfg.Seeds) {
+		r.log.Info("an unfinished crawl of other seeds is dropped", slog.Any("seeds", prev.Seeds))
+		r.led.clearRun()
+		ok = false
+	}
+	if ok {
+		jobs, err := r.c.store.Queued()
+		if err != nil {
+			return fmt.Errorf("crawler: %w", err)
+		}
+		if err := r.c.store.EachSeen(func(u string) { r.seen[u] = true }); err != nil {
+			return fmt.Errorf("crawler: %w", err)
+		}
+		for _, h := range prev.Scope {
+			r.scope[h] = true
+		}
+		r.counted, r.countedDone, r.started = prev.Counted, prev.Counted, prev.Started
+		for _, sj := range jobs {
+			u, err := url.Parse(sj.URL)
+			if err != nil {
+				continue // written by enqueue from a parsed URL; cannot happen
+			}
+			r.seen[sj.URL] = true
+			r.fr.push(&job{url: u, key: sj.URL, kind: sj.Kind, origin: sj.Origin, chain: sj.Chain, seed: sj.Seed, guessed: sj.Guessed})
+		}
+		r.log.Info("resuming an interrupted crawl", slog.Time("started", prev.Started),
+			slog.Int("queued", len(jobs)), slog.Int("done", len(r.seen)-len(jobs)))
+	}
+	r.seed()
+	return nil
+}
+
+func sameSeeds(a, b []string) bool {
+	return slices.Equal(slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b)))
+}
+
+// record is the run as the state keeps it for a resume.
+func (r *run) record() state.Run {
+	scope := slices.Sorted(maps.Keys(r.scope))
+	return state.Run{Started: r.started, Seeds: r.cfg.Seeds, Scope: scope, Counted: r.countedDone}
+}
+
+// done records that a job has been handled: a resumed run does not fetch
+// it again.
+func (r *run) done(j *job) {
+	if (j.kind == state.KindPage || j.kind == state.KindPDF) && len(j.chain) == 0 {
+		r.countedDone++
+	}
+	r.led.doneJob(j.key)
 }
 
 // seed queues the seeds and a guess at each seed host's /sitemap.xml.
@@ -186,11 +266,13 @@ func (r *run) admit(h *host, j *job) bool {
 	}
 	if h.err != nil {
 		r.fail(j, h.err)
+		r.done(j)
 		return false
 	}
 	if !h.rules.Allowed(r.cfg.UserAgent, j.url.RequestURI()) {
 		r.log.Debug("robots.txt disallows", slog.String("url", j.key))
 		r.c.count(func(s *Stats) { s.RobotsBlocked++ })
+		r.done(j)
 		return false
 	}
 	if (j.kind == state.KindPage || j.kind == state.KindPDF) && len(j.chain) == 0 {
@@ -224,6 +306,7 @@ func (r *run) enqueue(j *job) bool {
 	}
 	r.seen[j.key] = true
 	r.fr.push(j)
+	r.led.queue(state.Job{URL: j.key, Kind: j.kind, Origin: j.origin, Chain: j.chain, Seed: j.seed, Guessed: j.guessed})
 	return true
 }
 

@@ -10,8 +10,11 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"stichwort"
 	"stichwort/index"
+	"stichwort/index/alerts"
 )
 
 // Searcher is what the server needs of the index.
@@ -42,6 +45,24 @@ type Config struct {
 	Status func() CrawlStatus
 	// Version is shown in the page footer.
 	Version string
+	// Metrics, if set, receives the server's metrics (requests by route
+	// and status, latencies, documents in the index) and is served, with
+	// whatever else the caller registered in it, on GET /metrics.
+	Metrics *prometheus.Registry
+	// Ready reports whether the server can answer searches (/readyz); nil
+	// means always.
+	Ready func(context.Context) error
+	// Alerts keeps the saved searches (alerts.go); nil turns the alert
+	// endpoints off.
+	Alerts AlertStore
+	// Deliveries reports the webhook counts for GET /api/alerts; may be nil.
+	Deliveries func() alerts.DeliveryStats
+	// AdminToken guards GET /api/alerts and POST /api/crawl; when empty,
+	// both always answer 401.
+	AdminToken string
+	// Crawl starts a crawl now (POST /api/crawl); it returns
+	// ErrCrawlRunning or ErrNoCrawler. Nil: the server does not crawl.
+	Crawl func() error
 }
 
 //go:embed templates/*.html
@@ -57,6 +78,8 @@ type Server struct {
 	logger *slog.Logger
 	tmpl   *template.Template
 	static http.Handler
+	// metrics are nil when Config.Metrics is.
+	metrics *httpMetrics
 }
 
 // New returns the HTTP handler of stichwort. It parses the embedded
@@ -74,5 +97,10 @@ func New(idx Searcher, cfg Config) (http.Handler, error) {
 		return nil, fmt.Errorf("server: static files: %w", err)
 	}
 	s := &Server{idx: idx, cfg: cfg, logger: cfg.Logger, tmpl: tmpl, static: http.FileServerFS(sub)}
+	if cfg.Metrics != nil {
+		if s.metrics, err = newHTTPMetrics(cfg.Metrics, idx.Count); err != nil {
+			return nil, fmt.Errorf("server: metrics: %w", err)
+		}
+	}
 	return s.routes(), nil
 }

@@ -322,3 +322,12 @@ func FuzzAPI(f *testing.F) {
 		}
 	})
 }
+
+func TestHealth(t *testing.T) {
+	h, _ := mustServer(t)
+	for _, p := range []string{"/healthz", "/readyz"} {
+		if rec := get(t, h, p); rec.Code != http.StatusOK || !json.Valid(rec.Body.Bytes()) {
+			t.Errorf("%s: %d %s", p, rec.Code, rec.Body)
+		}
+	}
+}

@@ -90,12 +90,14 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.BoolVar(&m.jsonOut, "json", false, "print the result as JSON (like /api/search)")
 		fs.IntVar(&m.size, "size", 10, "number of hits (at most 100)")
 	}
+	m.alertFlags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp
 		}
 		return usagef("%v", err)
 	}
+	m.alertFlagsParsed(fs)
 	if m.dataDir == "" {
 		return usagef("%s: --data DIR is required", m.cmd)
 	}

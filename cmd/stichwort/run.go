@@ -16,6 +16,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"stichwort"
@@ -56,8 +57,13 @@ type Main struct {
 	cancel   context.CancelFunc
 	wg       sync.WaitGroup
 
+	// live is the crawler too, for the metrics and the progress line,
+	// which read it from other goroutines.
+	live atomic.Pointer[crawler.Crawler]
+
 	// afterIndex runs after every indexed crawl or import batch.
 	afterIndex []func(context.Context, []stichwort.Document) error
+	alerts     alertsPart // alerts.go
 
 	mu        sync.Mutex
 	crawling  bool
@@ -97,6 +103,9 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		return err
 	}
+	if err := m.openAlerts(ctx); err != nil {
+		return err
+	}
 	switch m.cmd {
 	case "crawl":
 		return m.runCrawl(ctx)
@@ -105,7 +114,7 @@ func (m *Main) Run(ctx context.Context) error {
 	case "import":
 		return m.runImport(ctx)
 	case "reindex":
-		return m.idx.Reindex(ctx)
+		return m.runReindex(ctx)
 	case "demo":
 		m.site, err = samplesite.NewSite(m.siteDir)
 		if err != nil {
@@ -129,6 +138,7 @@ func (m *Main) Close() error {
 	if m.cancel != nil {
 		m.cancel()
 	}
+	m.stopAlerts()
 	var errs []error
 	if m.srv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -142,6 +152,7 @@ func (m *Main) Close() error {
 	if m.site != nil {
 		errs = append(errs, m.site.Close())
 	}
+	errs = append(errs, m.closeAlerts())
 	if m.idx != nil {
 		errs = append(errs, m.idx.Close())
 	}
@@ -152,8 +163,13 @@ func (m *Main) newCrawler() (*crawler.Crawler, error) {
 	cfg := m.crawl
 	cfg.Seeds = m.seeds
 	cfg.StatePath = filepath.Join(m.dataDir, "crawl.db")
+	cfg.ArchiveDir = m.archiveDir()
 	cfg.Logger = m.logger
-	return crawler.New(cfg, m.indexBatch)
+	c, err := crawler.New(cfg, m.indexBatch)
+	if err == nil {
+		m.live.Store(c)
+	}
+	return c, err
 }
 
 // indexBatch is the crawler's sink: it indexes a batch and then lets the
@@ -171,18 +187,21 @@ func (m *Main) indexBatch(ctx context.Context, docs []stichwort.Document) error 
 }
 
 func (m *Main) runCrawl(ctx context.Context) error {
+	stopProgress := m.startProgress(ctx)
+	defer stopProgress()
 	c, err := m.newCrawler()
 	if err != nil {
 		return err
 	}
 	m.crawler = c
 	stats, err := c.Run(ctx)
+	stopProgress()
 	m.logger.Info("crawl finished", slog.Any("stats", stats), slog.Int("docs", m.idx.Count()))
 	return err
 }
 
 func (m *Main) runServe(ctx context.Context) error {
-	h, err := server.New(m.idx, server.Config{Logger: m.logger, Status: m.status, Version: version})
+	h, err := server.New(m.idx, m.withAlerts(server.Config{Logger: m.logger, Status: m.status, Version: version, Metrics: m.newMetrics()}))
 	if err != nil {
 		return err
 	}
@@ -218,8 +237,9 @@ func (m *Main) runServe(ctx context.Context) error {
 	}
 	m.crawler = c
 	ctx, m.cancel = context.WithCancel(ctx)
-	m.wg.Add(1)
+	m.wg.Add(2)
 	go m.crawlLoop(ctx)
+	go func() { defer m.wg.Done(); logProgress(ctx, m.logger, progressLogEvery, m.crawlStats) }()
 	return nil
 }
 

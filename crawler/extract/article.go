@@ -34,8 +34,9 @@ type Article struct {
 	Tags []string `json:"tags,omitempty"`
 	// PDFs are the PDFs the article text links, with their anchor texts.
 	PDFs []Link `json:"pdfs,omitempty"`
-	// Extractor names the source of the body: "jsonld", "profile:NAME" or
-	// "generic".
+	// Extractor names the source of the body: "jsonld", "profile:NAME",
+	// "generic" or, where the generic extractor found too little,
+	// "readability".
 	Extractor string `json:"extractor"`
 }
 
@@ -94,6 +95,31 @@ func parseArticle(pageURL *url.URL, doc *goquery.Document, profiles []Profile) (
 		body, a.Extractor = pd.body, "profile:"+pd.name
 	default:
 		body, a.Extractor = gd.body, "generic"
+		if runes(body) < MinBodyRunes {
+			// A layout the generic extractor does not understand.
+			if rb := readabilityBody(pageURL, doc); runes(rb) > runes(body) {
+				body, a.Extractor = rb, "readability"
+				// A short first block with a date is the dateline
+				// ("Pressemitteilung Nr. 17 · 5. März 2025"), not text.
+				if len(body) > 1 && utf8.RuneCountInString(body[0]) <= 80 {
+					if t, _, ok := FindGermanDate(body[0]); ok {
+						if a.Date.IsZero() {
+							a.Date = t
+						}
+						body = body[1:]
+					}
+				}
+				// "[05.03.2025] Der Kreistag …": the date, not text.
+				if m := reDatePrefix.FindStringSubmatchIndex(body[0]); m != nil {
+					if t, ok := ParseGermanDate(body[0][m[2]:m[3]]); ok {
+						if a.Date.IsZero() {
+							a.Date = t
+						}
+						body[0] = strings.TrimSpace(body[0][m[1]:])
+					}
+				}
+			}
+		}
 	}
 	body = dropLead(body, a.Lead)
 	a.Body = strings.Join(body, "\n\n")
@@ -108,6 +134,15 @@ func parseArticle(pageURL *url.URL, doc *goquery.Document, profiles []Profile) (
 	}
 	a.PDFs = pdfLinks(pageURL, doc, container)
 	return a, nil
+}
+
+// runes counts the characters of text blocks.
+func runes(blocks []string) int {
+	n := 0
+	for _, b := range blocks {
+		n += utf8.RuneCountInString(b)
+	}
+	return n
 }
 
 // hasMicrodataArticle reports a schema.org article in microdata

@@ -5,7 +5,10 @@
 // again; per document the content hash and a fingerprint of what was last
 // delivered, so unchanged documents are not sent twice and one article under
 // two URLs is indexed once; per PDF its extracted text and the articles that
-// link it, so a PDF can be re-sent with merged parents and Stichwörter.
+// link it, so a PDF can be re-sent with merged parents and Stichwörter;
+// and the frontier of a run that has not finished (its queued URLs, the URLs
+// it has seen, its scope), so a run killed or stopped mid-way is resumed
+// without fetching again what it had handled.
 //
 // The store is a bbolt file, or a map when no path is given. Records are
 // JSON. A Batch is written in one transaction: the crawler commits it after

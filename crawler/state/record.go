@@ -75,3 +75,30 @@ type PDF struct {
 	Hash    string    `json:"hash,omitempty"`
 	Parents []Parent  `json:"parents,omitempty"`
 }
+
+// Run is the record of a crawl that has not finished: it was killed,
+// stopped or failed. The next run with the same seeds resumes it.
+type Run struct {
+	Started time.Time `json:"started"`
+	Seeds   []string  `json:"seeds"`
+	// Scope are the hosts (host:port) whose HTML is crawled: the seeds'
+	// hosts and those a seed redirected to.
+	Scope []string `json:"scope"`
+	// Counted is the number of page and PDF fetches finished, for
+	// Config.MaxPages.
+	Counted int `json:"counted"`
+}
+
+// Job is a URL waiting in the frontier of an unfinished run.
+type Job struct {
+	URL  string `json:"url"`
+	Kind string `json:"kind"`
+	// Origin is the URL that was linked, before redirects.
+	Origin string `json:"origin,omitempty"`
+	// Chain are the URLs redirected from, oldest first.
+	Chain []string `json:"chain,omitempty"`
+	// Seed marks a seed and the hops of its redirects.
+	Seed bool `json:"seed,omitempty"`
+	// Guessed marks a /sitemap.xml tried without being announced.
+	Guessed bool `json:"guessed,omitempty"`
+}

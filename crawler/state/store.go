@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"sync"
 	"time"
 
@@ -23,15 +25,27 @@ const (
 	bucketPDFs   = "pdfs"   // URL → PDF
 	bucketDocs   = "docs"   // doc id → Doc
 	bucketHashes = "hashes" // content hash → doc id (raw bytes)
+	// The frontier of an unfinished run: cleared when a run finishes.
+	bucketRun   = "run"   // keyRun → Run
+	bucketQueue = "queue" // URL → Job
+	bucketSeen  = "seen"  // URL → empty value
 )
 
-var buckets = []string{bucketPages, bucketPDFs, bucketDocs, bucketHashes}
+const keyRun = "current"
+
+var (
+	buckets    = []string{bucketPages, bucketPDFs, bucketDocs, bucketHashes, bucketRun, bucketQueue, bucketSeen}
+	runBuckets = []string{bucketRun, bucketQueue, bucketSeen}
+)
 
 // kv is the storage underneath a Store: bbolt on disk or a map in memory.
 type kv interface {
 	get(bucket, key string) ([]byte, error)
-	// update applies all puts (nil value: delete) atomically.
-	update(puts []put) error
+	// update empties the buckets in clear, then applies all puts (nil
+	// value: delete), atomically.
+	update(clear []string, puts []put) error
+	// each calls fn for every key of the bucket, in key order for bbolt.
+	each(bucket string, fn func(key, val []byte) error) error
 	close() error
 }
 
@@ -39,6 +53,9 @@ type put struct {
 	bucket, key string
 	val         []byte
 }
+
+// empty is the value of a key that only needs to exist.
+var empty = []byte{}
 
 // Store is the crawl state. It is safe for concurrent use.
 type Store struct {
@@ -107,6 +124,44 @@ func (s *Store) HashOwner(hash string) (string, bool, error) {
 	return string(v), v != nil, nil
 }
 
+// Run returns the unfinished run, if there is one.
+func (s *Store) Run() (Run, bool, error) {
+	var r Run
+	ok, err := s.getJSON(bucketRun, keyRun, &r)
+	return r, ok, err
+}
+
+// Queued returns the frontier of the unfinished run: the URLs queued and
+// not yet handled, in URL order.
+func (s *Store) Queued() ([]Job, error) {
+	var jobs []Job
+	err := s.kv.each(bucketQueue, func(k, v []byte) error {
+		var j Job
+		if err := json.Unmarshal(v, &j); err != nil {
+			return fmt.Errorf("decode job %s: %w", k, err)
+		}
+		jobs = append(jobs, j)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("state: read queue: %w", err)
+	}
+	return jobs, nil
+}
+
+// EachSeen calls fn with every URL the unfinished run has queued, handled
+// or not.
+func (s *Store) EachSeen(fn func(url string)) error {
+	err := s.kv.each(bucketSeen, func(k, _ []byte) error {
+		fn(string(k))
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("state: read seen: %w", err)
+	}
+	return nil
+}
+
 func (s *Store) getJSON(bucket, key string, v any) (bool, error) {
 	data, err := s.kv.get(bucket, key)
 	if err != nil {
@@ -157,7 +212,28 @@ func (s *Store) Commit(b *Batch) error {
 		}
 		puts = append(puts, put{bucketHashes, k, val})
 	}
-	if err := s.kv.update(puts); err != nil {
+	if b.run != nil {
+		if err := add(bucketRun, keyRun, b.run); err != nil {
+			return err
+		}
+	}
+	for k, j := range b.jobs {
+		if j == nil {
+			puts = append(puts, put{bucketQueue, k, nil})
+			continue
+		}
+		if err := add(bucketQueue, k, j); err != nil {
+			return err
+		}
+	}
+	for k := range b.seen {
+		puts = append(puts, put{bucketSeen, k, empty})
+	}
+	var clear []string
+	if b.clearRun {
+		clear = runBuckets
+	}
+	if err := s.kv.update(clear, puts); err != nil {
 		return fmt.Errorf("state: commit: %w", err)
 	}
 	return nil
@@ -176,8 +252,16 @@ func (k *boltKV) get(bucket, key string) ([]byte, error) {
 	return out, err
 }
 
-func (k *boltKV) update(puts []put) error {
+func (k *boltKV) update(clear []string, puts []put) error {
 	return k.db.Update(func(tx *bolt.Tx) error {
+		for _, name := range clear {
+			if err := tx.DeleteBucket([]byte(name)); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+				return fmt.Errorf("clear %s: %w", name, err)
+			}
+			if _, err := tx.CreateBucket([]byte(name)); err != nil {
+				return fmt.Errorf("clear %s: %w", name, err)
+			}
+		}
 		for _, p := range puts {
 			b := tx.Bucket([]byte(p.bucket))
 			var err error
@@ -191,6 +275,12 @@ func (k *boltKV) update(puts []put) error {
 			}
 		}
 		return nil
+	})
+}
+
+func (k *boltKV) each(bucket string, fn func(key, val []byte) error) error {
+	return k.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bucket)).ForEach(fn)
 	})
 }
 
@@ -211,9 +301,12 @@ func (k *memKV) get(bucket, key string) ([]byte, error) {
 	return append([]byte(nil), v...), nil
 }
 
-func (k *memKV) update(puts []put) error {
+func (k *memKV) update(clear []string, puts []put) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
+	for _, name := range clear {
+		delete(k.m, name)
+	}
 	for _, p := range puts {
 		b := k.m[p.bucket]
 		if b == nil {
@@ -224,6 +317,22 @@ func (k *memKV) update(puts []put) error {
 			delete(b, p.key)
 		} else {
 			b[p.key] = p.val
+		}
+	}
+	return nil
+}
+
+func (k *memKV) each(bucket string, fn func(key, val []byte) error) error {
+	k.mu.RLock()
+	keys := slices.Sorted(maps.Keys(k.m[bucket]))
+	vals := make([][]byte, len(keys))
+	for i, key := range keys {
+		vals[i] = k.m[bucket][key]
+	}
+	k.mu.RUnlock()
+	for i, key := range keys {
+		if err := fn([]byte(key), vals[i]); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -118,3 +118,60 @@ func TestBatchOverlay(t *testing.T) {
 		t.Errorf("Len = %d, want 2", b.Len())
 	}
 }
+
+func TestStoreFrontier(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		path func(t *testing.T) string
+	}{
+		{"memory", func(*testing.T) string { return "" }},
+		{"bolt", func(t *testing.T) string { return filepath.Join(t.TempDir(), "state.db") }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := mustOpen(t, tt.path(t))
+			defer s.Close()
+			run := Run{Seeds: []string{"http://a/"}, Scope: []string{"a"}, Counted: 3}
+			var b Batch
+			b.PutRun(run)
+			for _, u := range []string{"http://a/1", "http://a/2", "http://a/3"} {
+				b.PutJob(Job{URL: u, Kind: KindPage, Chain: []string{"http://a/0"}})
+				b.PutSeen(u)
+			}
+			b.DoneJob("http://a/2")
+			if err := s.Commit(&b); err != nil {
+				t.Fatal(err)
+			}
+			got, ok, err := s.Run()
+			if err != nil || !ok || !reflect.DeepEqual(got, run) {
+				t.Errorf("Run = %+v, %v, %v", got, ok, err)
+			}
+			jobs, err := s.Queued()
+			if err != nil || len(jobs) != 2 || jobs[0].URL != "http://a/1" || jobs[1].Chain[0] != "http://a/0" {
+				t.Errorf("Queued = %+v, %v", jobs, err)
+			}
+			var seen []string
+			if err := s.EachSeen(func(u string) { seen = append(seen, u) }); err != nil || len(seen) != 3 {
+				t.Errorf("seen = %q, %v", seen, err)
+			}
+
+			var clear Batch
+			clear.PutJob(Job{URL: "http://a/dropped"})
+			clear.ClearRun()
+			clear.PutSeen("http://b/kept")
+			if err := s.Commit(&clear); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok, _ := s.Run(); ok {
+				t.Error("run still there after ClearRun")
+			}
+			if jobs, _ := s.Queued(); len(jobs) != 0 {
+				t.Errorf("queue after ClearRun: %+v", jobs)
+			}
+			seen = nil
+			s.EachSeen(func(u string) { seen = append(seen, u) })
+			if !reflect.DeepEqual(seen, []string{"http://b/kept"}) {
+				t.Errorf("seen after ClearRun = %q, want only the later write", seen)
+			}
+		})
+	}
+}
