@@ -15,12 +15,18 @@
 //
 // Articles go through package extract, PDFs through package pdftext. The
 // documents go to a Sink in batches; the per-URL state (validators, content
-// hashes, links, PDF parents) lives in package state and is committed only
-// after the Sink took the batch, so a second run sends conditional requests,
-// rebuilds its frontier from stored links on a 304, re-sends only changed
-// documents (with the same id) and, after a crash, repeats at most the last
-// batch.
+// hashes, links, PDF parents) and the frontier of the run live in package
+// state and are committed only after the Sink took the batch, so a second
+// run sends conditional requests, rebuilds its frontier from stored links on
+// a 304 and re-sends only changed documents (with the same id), and a run
+// that was stopped or killed is resumed by the next one: it fetches nothing
+// that was committed as done and repeats at most the last batch.
 //
-// The crawler does not index, archive raw responses (WARC) or render
-// JavaScript; it never imports package index or server.
+// With Config.ArchiveDir every response read is kept in a WARC archive
+// (package warc) before it is used; Replay runs the same crawl over that
+// archive instead of the network, which rebuilds every document with the
+// extraction of the day.
+//
+// The crawler does not index or render JavaScript; it never imports package
+// index or server.
 package crawler

@@ -15,8 +15,20 @@ import (
 	"stichwort/crawler/urlnorm"
 )
 
-// handle takes one result. An error ends the run (state or Sink).
+// handle takes one result, then delivers the batch if it is full. An error
+// ends the run (state or Sink).
 func (r *run) handle(ctx context.Context, res *result) error {
+	if err := r.take(ctx, res); err != nil {
+		return err
+	}
+	// Also after a 304, a redirect or a failure: their records (the URL is
+	// done, the links it queued) must reach the state too, or a killed
+	// incremental run would start over.
+	return r.maybeFlush(ctx)
+}
+
+// take decides about one result.
+func (r *run) take(ctx context.Context, res *result) error {
 	j := res.job
 	h := r.fr.host(j.url)
 	if errors.Is(res.err, ErrArchive) {
@@ -105,7 +117,7 @@ func (r *run) handle(ctx context.Context, res *result) error {
 		return err
 	}
 	r.led.putPage(rec)
-	return r.maybeFlush(ctx)
+	return nil
 }
 
 // interrupted reports whether a result is incomplete because the run was

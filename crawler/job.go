@@ -33,6 +33,8 @@ type job struct {
 	cond validators
 	// wait is the host's politeness delay, the least wait between retries.
 	wait time.Duration
+	// counted marks a fetch counted against MaxPages.
+	counted bool
 }
 
 // result is a fetched and parsed job.

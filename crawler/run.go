@@ -60,7 +60,11 @@ func (r *run) loop(ctx context.Context) (err error) {
 	if err := r.start(); err != nil {
 		return err
 	}
-	r.log.Info("crawl started", slog.Any("seeds", r.cfg.Seeds), slog.Int("concurrency", r.cfg.Concurrency))
+	seeds := slog.Any("seeds", r.cfg.Seeds)
+	if len(r.cfg.Seeds) > 10 { // a replay starts from every archived page
+		seeds = slog.Int("seeds", len(r.cfg.Seeds))
+	}
+	r.log.Info("crawl started", seeds, slog.Int("concurrency", r.cfg.Concurrency))
 
 	workCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -222,7 +226,7 @@ func (r *run) record() state.Run {
 // done records that a job has been handled: a resumed run does not fetch
 // it again.
 func (r *run) done(j *job) {
-	if (j.kind == state.KindPage || j.kind == state.KindPDF) && len(j.chain) == 0 {
+	if j.counted {
 		r.countedDone++
 	}
 	r.led.doneJob(j.key)
@@ -282,6 +286,7 @@ func (r *run) admit(h *host, j *job) bool {
 			return false
 		}
 		r.counted++
+		j.counted = true
 	}
 	if p, ok, err := r.led.page(j.key); err != nil {
 		r.log.Warn("read state", slog.String("url", j.key), slog.Any("err", err))

@@ -298,7 +298,7 @@ func BenchmarkPercolate10kAlerts100Docs(b *testing.B) {
 			}
 		}
 		matched = 0
-		n := 0
+		n, verified := 0, 0
 		for b.Loop() {
 			if cold {
 				p = x.NewPercolator()
@@ -310,10 +310,47 @@ func BenchmarkPercolate10kAlerts100Docs(b *testing.B) {
 			for _, ids := range got {
 				matched += len(ids)
 			}
+			p.mu.Lock()
+			verified += p.verified
+			p.mu.Unlock()
 			n++
 		}
 		b.ReportMetric(float64(matched)/float64(n), "matches/op")
+		b.ReportMetric(float64(verified)/float64(n), "bleve-checked-alerts/op")
 	}
 	b.Run("warm", func(b *testing.B) { run(b, false) })
 	b.Run("cold", func(b *testing.B) { run(b, true) })
+}
+
+func ExamplePercolator_Match() {
+	dir, _ := os.MkdirTemp("", "stichwort-example")
+	defer os.RemoveAll(dir)
+	x, err := Open(dir, nil)
+	if err != nil {
+		panic(err)
+	}
+	defer x.Close()
+
+	// Saved searches by key, as alerts keep them.
+	alerts := map[string]Request{
+		"zwillinge":  {Query: "Zwillinge", Tags: []string{"Smart City"}},
+		"glasfaser":  {Query: "Glasfaser"},
+		"alle-pdfs":  {Types: []string{stichwort.TypePDF}},
+		"cloud-2019": {Query: "Cloud", Years: []int{2019}},
+	}
+	batch := []stichwort.Document{{
+		URL: "https://example.org/bamberg", Title: "Bamberg plant einen digitalen Zwilling",
+		Body: "Die Daten liegen in der Verwaltungscloud.", Tags: []string{"Smart City"},
+		Date: time.Date(2019, 3, 1, 0, 0, 0, 0, time.UTC),
+	}}
+	got, err := x.NewPercolator().Match(context.Background(), batch, alerts)
+	if err != nil {
+		panic(err)
+	}
+	for _, key := range slices.Sorted(maps.Keys(got)) {
+		fmt.Println(key, len(got[key]))
+	}
+	// Output:
+	// cloud-2019 1
+	// zwillinge 1
 }

@@ -334,7 +334,7 @@ func (s *Server) handleAlertFeed(format feedFormat) http.HandlerFunc {
 		entries := make([]feedEntry, len(matches))
 		for i, m := range matches {
 			entries[i] = feedEntry{ID: m.URL, Title: m.Title, URL: m.URL, Summary: m.Snippet,
-				Published: m.Date, Updated: m.Found, Tags: m.Tags, Source: m.Source}
+				Published: m.Date, Updated: m.Found, Tags: m.Tags, Source: m.Source, DocType: m.Type}
 			if m.Found.After(meta.Updated) {
 				meta.Updated = m.Found
 			}

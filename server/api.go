@@ -158,7 +158,11 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 		l := st.LastCrawl.UTC().Format(time.RFC3339)
 		last = &l
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"docs": s.idx.Count(), "crawling": st.Crawling, "last_crawl": last})
+	out := map[string]any{"docs": s.idx.Count(), "crawling": st.Crawling, "last_crawl": last}
+	if st.Counts != nil {
+		out["crawl"] = st.Counts
+	}
+	writeJSON(w, http.StatusOK, out)
 }
 
 // maxSuggestions is how many completions /api/suggest returns at most.

@@ -45,6 +45,7 @@ type feedEntry struct {
 	Updated        time.Time
 	Tags           []string
 	Source         string // host
+	DocType        string // stichwort.Type*
 }
 
 // handleFeed serves the search given by the query parameters as a feed,
@@ -74,7 +75,7 @@ func (s *Server) handleFeed(format feedFormat) http.HandlerFunc {
 		entries := make([]feedEntry, 0, len(res.Hits))
 		for _, h := range res.Hits {
 			e := feedEntry{ID: h.URL, Title: h.Title, URL: h.URL, Summary: safeSnippet(h.Snippet),
-				Published: h.Date, Updated: h.Date, Tags: h.Tags, Source: h.Source}
+				Published: h.Date, Updated: h.Date, Tags: h.Tags, Source: h.Source, DocType: h.Type}
 			// The entry changed when it was last fetched; a document with
 			// an old date found today still moves Last-Modified forward.
 			if d, err := s.idx.Get(h.ID); err == nil && d.FetchedAt.After(e.Updated) {
@@ -148,6 +149,9 @@ func atomXML(meta feedMeta, entries []feedEntry) ([]byte, error) {
 			ae.Published = e.Published.UTC().Format(time.RFC3339)
 		}
 		ae.Links[0].Type = "text/html"
+		if e.DocType == stichwort.TypePDF {
+			ae.Links[0].Type = "application/pdf"
+		}
 		x := &atomEntry{AtomEntry: ae}
 		for _, t := range e.Tags {
 			x.Categories = append(x.Categories, atomCategory{Term: stichwort.TagKey(t), Label: t})

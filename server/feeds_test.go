@@ -1,9 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/xml"
+	"flag"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +17,50 @@ import (
 
 	"stichwort"
 )
+
+var updateGolden = flag.Bool("update", false, "rewrite the golden feeds in testdata/feeds")
+
+// TestFeedGolden pins the XML of both feed formats: entries with and
+// without date, Stichwörter and snippet, and markup in titles.
+func TestFeedGolden(t *testing.T) {
+	updated := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+	meta := feedMeta{Title: "stichwort: „Zwillinge“", Description: "Neue Treffer dieser Suche in stichwort",
+		Link: "https://stichwort.example/?q=Zwillinge", Self: "https://stichwort.example/feed.atom?q=Zwillinge",
+		ID: "https://stichwort.example/feed.atom?q=Zwillinge", Updated: updated}
+	entries := []feedEntry{
+		{ID: "https://a.example/zwilling", Title: "Ulm baut einen <digitalen> Zwilling & mehr", URL: "https://a.example/zwilling",
+			Summary: "Der digitale <mark>Zwilling</mark> soll &quot;Hitzeinseln&quot; zeigen.", Published: time.Date(2024, 10, 22, 0, 0, 0, 0, time.UTC),
+			Updated: updated, Tags: []string{"Smart City", "Digitale Zwillinge"}, Source: "a.example"},
+		{ID: "https://b.example/beschluss.pdf", Title: "Beschluss ohne Datum", URL: "https://b.example/beschluss.pdf", Source: "b.example", DocType: stichwort.TypePDF},
+	}
+	for _, tc := range []struct {
+		name   string
+		render func(feedMeta, []feedEntry) ([]byte, error)
+	}{{"search.atom", atomXML}, {"search.rss", rssXML}} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := tc.render(meta, entries)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", "feeds", tc.name+".golden")
+			if *updateGolden {
+				if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestFeedGolden -update ./server/)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from the golden file:\n%s", tc.name, got)
+			}
+		})
+	}
+}
 
 // atomDoc and rssDoc read the elements a valid feed must have, to check
 // what gofeed is lenient about.
@@ -171,7 +219,7 @@ func TestFeedElements(t *testing.T) {
 					t.Errorf("item %d without snippet", i)
 				}
 				d, err := x.Get(hit.ID)
-				if err != nil || !strings.Contains(it.Description, strings.Fields(d.Lead+" "+d.Body)[1]) {
+				if err != nil || !strings.Contains(it.Description, strings.Fields(d.Lead + " " + d.Body)[1]) {
 					t.Errorf("item %d: snippet %q", i, it.Description)
 				}
 			}

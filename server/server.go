@@ -36,6 +36,9 @@ type Searcher interface {
 type CrawlStatus struct {
 	Crawling  bool
 	LastCrawl time.Time // zero: never
+	// Counts are the crawler's counts since start (pages fetched, failed,
+	// PDFs, …), shown as "crawl" in /api/status; nil without a crawler.
+	Counts any
 }
 
 // Config holds the server's settings and optional collaborators.

@@ -25,8 +25,8 @@ import (
 func startServe(tb testing.TB, dir string, args ...string) (m *Main, stop func()) {
 	tb.Helper()
 	m = NewMain()
-	m.Stdout, m.Stderr = io.Discard, os.Stderr
-	if err := m.ParseFlags(append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--log-level", "debug"}, args...)); err != nil {
+	m.Stdout, m.Stderr = io.Discard, io.Discard
+	if err := m.ParseFlags(append([]string{"serve", "--data", dir, "--addr", "127.0.0.1:0", "--log-level", "error"}, args...)); err != nil {
 		tb.Fatal(err)
 	}
 	if err := m.Run(context.Background()); err != nil {
@@ -116,8 +116,10 @@ func articlePage(slug, title, date, lead, body, tag string) []byte {
 <p class="lead">[%[3]s] %[4]s</p>
 <div class="artikel-text">
 <p>%[5]s</p>
+<p>Die Verwaltung will die Ergebnisse im kommenden Jahr auswerten und dem Rat vorlegen. Bis dahin sammelt sie Erfahrungen im laufenden Betrieb und beteiligt die Bürgerinnen und Bürger in mehreren Veranstaltungen.</p>
+<p>Die Kosten trägt zum größten Teil ein Förderprogramm des Landes; den Rest übernimmt die Stadt aus ihrem Haushalt für die Digitalisierung. (red)</p>
 </div>
-<p class="stichwoerter">Stichwörter: <a href="/stichwort/x.html">%[6]s</a></p>
+<p class="stichwoerter">Stichwörter: <a href="/stichwort/smart-city.html">%[6]s</a></p>
 </article>
 </main>
 </body>

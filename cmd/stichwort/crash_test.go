@@ -265,7 +265,7 @@ func (s *crashSite) serve(w http.ResponseWriter, r *http.Request) {
 			http.NotFound(w, r)
 			return
 		}
-		page = crashArticle(k)
+		page = crashArticle(k, s.articles)
 	default:
 		http.NotFound(w, r)
 		return
@@ -276,7 +276,9 @@ func (s *crashSite) serve(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, "", modTime, strings.NewReader(html))
 }
 
-func crashArticle(k int) string {
+// crashArticle is article k of n; it links another article and, every
+// tenth, a PDF.
+func crashArticle(k, n int) string {
 	date := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, k)
 	tags := []string{crashTags[k%len(crashTags)], crashTags[(k/len(crashTags))%len(crashTags)]}
 	var tl []string
@@ -296,7 +298,7 @@ func crashArticle(k int) string {
 <p><a href="/artikel/%d.html">Mehr aus der Gemeinde</a></p>
 </div>
 <p class="stichwoerter">Stichwörter: %s</p>
-</article>`, k, k, date.Format("02.01.2006"), k, k, k, 100*k, pdf, (k*7)%180+1, strings.Join(tl, ", "))
+</article>`, k, k, date.Format("02.01.2006"), k, k, k, 100*k, pdf, (k*7)%n+1, strings.Join(tl, ", "))
 }
 
 func crashPDF(tb testing.TB, k int) []byte {

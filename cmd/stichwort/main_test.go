@@ -353,10 +353,17 @@ func TestEndToEnd(t *testing.T) {
 			Docs      int     `json:"docs"`
 			Crawling  bool    `json:"crawling"`
 			LastCrawl *string `json:"last_crawl"`
+			Crawl     struct {
+				Fetched, PDFs, Documents int
+			} `json:"crawl"`
 		}
 		getJSON(t, m, "/api/status", &st)
 		if st.Docs != len(f.articles)+len(f.pdfs) || st.LastCrawl == nil {
 			t.Errorf("status %+v", st)
+		}
+		// Documents counts deliveries: a PDF linked twice is delivered twice.
+		if st.Crawl.PDFs != len(f.pdfs) || st.Crawl.Documents < len(f.articles)+len(f.pdfs) || st.Crawl.Fetched < len(f.articles)+len(f.pdfs) {
+			t.Errorf("status crawl counts %+v", st.Crawl)
 		}
 	})
 }

@@ -78,6 +78,9 @@ func drawProgress(ctx context.Context, line *statusLine, tick time.Duration, sta
 		}
 		select {
 		case <-ctx.Done():
+			if s, ok := stats(); ok && !s.Started.IsZero() {
+				line.show(progressText(s, time.Now())) // the final counts
+			}
 			line.finish()
 			return
 		case <-t.C:

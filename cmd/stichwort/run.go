@@ -235,7 +235,9 @@ func (m *Main) runServe(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.crawler = c
+	m.mu.Lock()
+	m.crawler = c // status() reads it from HTTP handlers
+	m.mu.Unlock()
 	ctx, m.cancel = context.WithCancel(ctx)
 	m.wg.Add(2)
 	go m.crawlLoop(ctx)
@@ -283,7 +285,12 @@ func (m *Main) setCrawling(on bool) {
 func (m *Main) status() server.CrawlStatus {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	return server.CrawlStatus{Crawling: m.crawling, LastCrawl: m.lastCrawl}
+	st := server.CrawlStatus{Crawling: m.crawling, LastCrawl: m.lastCrawl}
+	if m.crawler != nil {
+		// The same counts as the stichwort_crawl_* metrics.
+		st.Counts = m.crawler.Totals()
+	}
+	return st
 }
 
 func (m *Main) runSearch(ctx context.Context) error {

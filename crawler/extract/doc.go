@@ -7,7 +7,9 @@
 // Fields come from the most reliable source the page has: JSON-LD, then
 // OpenGraph and other meta elements, then a site profile (a declarative
 // description of one layout; the sample magazine's is built in), then a
-// generic fallback. Listing, tag and home pages are not articles.
+// generic fallback, and for the body of a layout the generic fallback does
+// not understand, readability (codeberg.org/readeck/go-readability). Listing,
+// tag and home pages are not articles.
 //
 // The package works on parsed HTML (goquery) and does no I/O: fetching,
 // charset decoding and deciding what to crawl are the crawler's business.

@@ -26,12 +26,19 @@ func readabilityBody(pageURL *url.URL, doc *goquery.Document) []string {
 	p := readability.NewParser()
 	p.DisableJSONLD = true // JSON-LD is read by parseJSONLD already
 	p.CharThresholds = MinBodyRunes
+	// Readability's passes are not linear in the page size; a hostile page
+	// of millions of elements gets no fallback body instead.
+	p.MaxElemsToParse = maxReadabilityElems
 	art, err := p.ParseDocument(doc.Nodes[0], pageURL)
 	if err != nil || art.Node == nil {
 		return nil
 	}
 	return textBlocks(art.Node)
 }
+
+// maxReadabilityElems bounds the elements readability looks at; news pages
+// have a few thousand.
+const maxReadabilityElems = 50_000
 
 // readableBlock are the elements readability's output holds text in.
 var readableBlock = map[atom.Atom]bool{
