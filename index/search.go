@@ -47,6 +47,10 @@ type Request struct {
 	// zero means open.
 	From, To time.Time
 	Sort     string // SortRelevance (default with a query) or SortDate
+	// Recent boosts newer documents in a relevance ranking (news age).
+	Recent bool
+	// Now is the reference time of Recent; zero means time.Now().
+	Now time.Time
 	Page     int    // 1-based
 	Size     int
 }
@@ -357,13 +361,44 @@ func (x *Index) buildQuery(pq Query, r Request, skip string, fuzzy bool) query.Q
 			nots = append(nots, tq)
 		}
 	}
-	if len(nots) == 0 {
+	recent := recencyBoost(r, pq)
+	if len(nots) == 0 && recent == nil {
 		return pos
 	}
 	bq := bleve.NewBooleanQuery()
 	bq.AddMust(pos)
-	bq.AddMustNot(nots...)
+	if len(nots) > 0 {
+		bq.AddMustNot(nots...)
+	}
+	if recent != nil {
+		bq.AddShould(recent...)
+	}
 	return bq
+}
+
+// recencyBoost returns optional clauses that add to the score of recent
+// documents (cumulative: a week-old article gets all three), or nil when
+// the request does not ask for it or is not ranked by relevance.
+func recencyBoost(r Request, pq Query) []query.Query {
+	if !r.Recent || pq.Empty() || r.Sort == SortDate {
+		return nil
+	}
+	now := r.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	var out []query.Query
+	for _, w := range []struct {
+		age   time.Duration
+		boost float64
+	}{{90 * 24 * time.Hour, 0.5}, {365 * 24 * time.Hour, 0.3}, {3 * 365 * 24 * time.Hour, 0.2}} {
+		incl := true
+		dq := bleve.NewDateRangeInclusiveQuery(now.Add(-w.age), time.Time{}, &incl, nil)
+		dq.SetField(fieldDate)
+		dq.SetBoost(w.boost)
+		out = append(out, dq)
+	}
+	return out
 }
 
 func termOn(field, v string) *query.TermQuery {

@@ -323,3 +323,33 @@ func TestReindexLearnsCorpusParts(t *testing.T) {
 		t.Errorf("after reindex: %d hits, want 4 (Verwaltungstandem split)", n)
 	}
 }
+
+// TestRecencyBoost: with Recent, of two equally matching documents the
+// newer ranks first; without it, ranking ignores age.
+func TestRecencyBoost(t *testing.T) {
+	x, err := Open(t.TempDir(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	ctx := context.Background()
+	now := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	docs := []stichwort.Document{
+		{URL: "https://e.org/alt", Title: "Glasfaser im Kreis", Body: "Der Ausbau geht voran.", Date: now.AddDate(-6, 0, 0)},
+		{URL: "https://e.org/neu", Title: "Glasfaser im Kreis", Body: "Der Ausbau geht voran!", Date: now.AddDate(0, 0, -7)},
+	}
+	if err := x.Put(ctx, docs); err != nil {
+		t.Fatal(err)
+	}
+	res, err := x.Search(ctx, Request{Query: "Glasfaser", Recent: true, Now: now})
+	if err != nil || len(res.Hits) != 2 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if res.Hits[0].URL != "https://e.org/neu" || res.Hits[0].Score <= res.Hits[1].Score {
+		t.Errorf("with Recent: first %s (%.3f vs %.3f), want the newer one ahead", res.Hits[0].URL, res.Hits[0].Score, res.Hits[1].Score)
+	}
+	plain, _ := x.Search(ctx, Request{Query: "Glasfaser", Now: now})
+	if plain.Hits[0].Score != plain.Hits[1].Score {
+		t.Errorf("without Recent the scores differ: %.3f vs %.3f", plain.Hits[0].Score, plain.Hits[1].Score)
+	}
+}

@@ -722,3 +722,19 @@ func FuzzHighlighter(f *testing.F) {
 		}
 	})
 }
+
+func TestPageRecentCheckbox(t *testing.T) {
+	h, _ := mustServer(t)
+	rec := get(t, h, "/?q=Zwilling&recent=1")
+	doc, err := goquery.NewDocumentFromReader(rec.Body)
+	if err != nil || rec.Code != http.StatusOK {
+		t.Fatalf("status %d %v", rec.Code, err)
+	}
+	if _, ok := doc.Find("#recent").Attr("checked"); !ok {
+		t.Error("checkbox not checked for recent=1")
+	}
+	next := doc.Find("a.feed-atom").AttrOr("href", "")
+	if !strings.Contains(doc.Find(".sortierung a").AttrOr("href", ""), "recent=1") {
+		t.Errorf("sort link drops recent=1; feed %q", next)
+	}
+}

@@ -120,6 +120,13 @@ func parseSearch(v url.Values) (index.Request, error) {
 	if !r.From.IsZero() && !r.To.IsZero() && r.To.Before(r.From) {
 		return r, badParam("Parameter from/to: das Enddatum liegt vor dem Anfangsdatum")
 	}
+	switch rec := strings.TrimSpace(v.Get("recent")); rec {
+	case "", "0", "false":
+	case "1", "true":
+		r.Recent = true
+	default:
+		return r, badParam("Parameter recent: %q ist weder 1 noch 0", clip(rec))
+	}
 	switch r.Sort = v.Get("sort"); r.Sort {
 	case "", index.SortRelevance, index.SortDate:
 	default:
@@ -207,6 +214,9 @@ func searchValues(r index.Request) url.Values {
 		v.Set("to", r.To.Format(time.DateOnly))
 	}
 	set("sort", r.Sort)
+	if r.Recent {
+		v.Set("recent", "1")
+	}
 	return v
 }
 

@@ -47,5 +47,5 @@ func (s *Server) routes() http.Handler {
 	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", s.static))
 	r.NotFoundHandler = http.HandlerFunc(s.pageNotFound)
 
-	return s.instrument(r, s.recoverPanics(securityHeaders(r)))
+	return s.instrument(r, s.recoverPanics(securityHeaders(s.capRequests(s.rateLimit(r)))))
 }

@@ -66,6 +66,9 @@ type Config struct {
 	// Crawl starts a crawl now (POST /api/crawl); it returns
 	// ErrCrawlRunning or ErrNoCrawler. Nil: the server does not crawl.
 	Crawl func() error
+	// RateLimit limits searches and alert creation per client address
+	// (ratelimit.go); the zero value limits nothing.
+	RateLimit RateLimit
 }
 
 //go:embed templates/*.html

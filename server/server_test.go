@@ -112,7 +112,7 @@ func TestAPIBadParameters(t *testing.T) {
 	h, _ := mustServer(t)
 	for _, q := range []string{
 		"size=abc", "size=0", "size=101", "size=-5", "page=-1", "page=0", "page=abc", "page=100000",
-		"from=2024-13-45", "to=gestern", "to=0000-01-01", "from=9999-12-31", "from=2024-05-01&to=2024-04-01", "type=video", "sort=alphabet",
+		"from=2024-13-45", "to=gestern", "to=0000-01-01", "from=9999-12-31", "from=2024-05-01&to=2024-04-01", "type=video", "sort=alphabet", "recent=vielleicht",
 		"q=" + strings.Repeat("x", 501), "q=%ff%fe", strings.Repeat("tag=a&", 11), "tag=" + strings.Repeat("t", 101),
 	} {
 		t.Run(q[:min(len(q), 30)], func(t *testing.T) {

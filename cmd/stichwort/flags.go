@@ -91,6 +91,7 @@ func (m *Main) ParseFlags(args []string) error {
 		fs.IntVar(&m.size, "size", 10, "number of hits (at most 100)")
 	}
 	m.alertFlags(fs)
+	m.limitFlags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp
@@ -98,6 +99,9 @@ func (m *Main) ParseFlags(args []string) error {
 		return usagef("%v", err)
 	}
 	m.alertFlagsParsed(fs)
+	if err := m.checkLimitFlags(); err != nil {
+		return err
+	}
 	if m.dataDir == "" {
 		return usagef("%s: --data DIR is required", m.cmd)
 	}

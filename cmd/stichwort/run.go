@@ -63,7 +63,8 @@ type Main struct {
 
 	// afterIndex runs after every indexed crawl or import batch.
 	afterIndex []func(context.Context, []stichwort.Document) error
-	alerts     alertsPart // alerts.go
+	alerts     alertsPart       // alerts.go
+	limits     server.RateLimit // limits.go
 
 	mu        sync.Mutex
 	crawling  bool
@@ -201,7 +202,7 @@ func (m *Main) runCrawl(ctx context.Context) error {
 }
 
 func (m *Main) runServe(ctx context.Context) error {
-	h, err := server.New(m.idx, m.withAlerts(server.Config{Logger: m.logger, Status: m.status, Version: version, Metrics: m.newMetrics()}))
+	h, err := server.New(m.idx, m.withLimits(m.withAlerts(server.Config{Logger: m.logger, Status: m.status, Version: version, Metrics: m.newMetrics()})))
 	if err != nil {
 		return err
 	}
