@@ -50,9 +50,9 @@ type Request struct {
 	// Recent boosts newer documents in a relevance ranking (news age).
 	Recent bool
 	// Now is the reference time of Recent; zero means time.Now().
-	Now time.Time
-	Page     int    // 1-based
-	Size     int
+	Now  time.Time
+	Page int // 1-based
+	Size int
 }
 
 // Result is one page of hits with facet counts over all matches.
