@@ -99,7 +99,7 @@ func extract(data []byte) (res Result, encrypted bool, err error) {
 	var paras []paragraph
 	budget := maxTextBytes
 	for i, page := range pages {
-		lines := buildLines(pageFragments(page, &budget))
+		lines := buildLines(orderColumns(pageFragments(page, &budget)))
 		paras = append(paras, paragraphs(lines, i+1)...)
 		if budget <= 0 {
 			break
