@@ -5,6 +5,8 @@ LDFLAGS  := -X main.version=$(VERSION)
 DATA     ?= data/demo
 ADDR     ?= 127.0.0.1:8080
 FUZZTIME ?= 30s
+BENCH_DOCS   ?= 20000
+BENCH_ROUNDS ?= 3
 
 .PHONY: run build test lint fuzz site bench clean eval stress
 
@@ -37,9 +39,18 @@ fuzz:
 	  done; \
 	done
 
-## stress: the slow reliability loops: KILLS SIGKILLs of a crawl, each resumed and checked
-stress:
+STRESS_DOCS     ?= 100000
+STRESS_TIME     ?= 60s
+STRESS_FUZZTIME ?= 60s
+
+## stress: the slow reliability runs (docs/RELIABILITY.md): a load test of 32 clients for STRESS_TIME
+## against STRESS_DOCS imported documents while a recrawl runs, then SIGTERM and check; KILLS SIGKILLs
+## of a crawl, each resumed and checked; STRESS_FUZZTIME of fuzzing the HTTP handlers
+stress: build
+	$(GO) build -o bin/stichwort-load ./cmd/stichwort-load
+	STRESS_DOCS=$(STRESS_DOCS) STRESS_TIME=$(STRESS_TIME) .ci/stress
 	$(GO) test -race -count=1 -timeout 30m -run '^TestCrashResume$$' -v ./cmd/stichwort/ -args -crash-kills=$(KILLS)
+	$(GO) test -run '^$$' -fuzz '^FuzzHandler$$' -fuzztime $(STRESS_FUZZTIME) ./server/
 
 ## site: regenerate testdata/site from testdata/articles
 site:
@@ -49,9 +60,12 @@ site:
 eval:
 	$(GO) run ./cmd/stichwort-eval
 
-## bench: Go benchmarks of the hot paths
-bench:
+## bench: Go benchmarks of the hot paths, then stichwort, stock Bleve and SQLite FTS5 side by side on a
+## generated corpus of BENCH_DOCS documents, BENCH_ROUNDS rounds (docs/BENCHMARKS.md; about 8 minutes at 20,000)
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) build -o bin/stichwort-bench ./cmd/stichwort-bench
+	bin/stichwort-bench run -n $(BENCH_DOCS) -rounds $(BENCH_ROUNDS) -stichwort bin/stichwort
 
 clean:
 	rm -rf bin data

@@ -23,6 +23,12 @@ const (
 	DefaultRetryBackoff          = time.Second
 	DefaultMaxRetryAfter         = 30 * time.Second
 	DefaultPDFTimeout            = 60 * time.Second
+	// DefaultMaxDepth is the default of Config.MaxDepth: deep enough for
+	// a paginated archive of a few thousand articles, shallow enough that
+	// an endless calendar ends.
+	DefaultMaxDepth = 100
+	// DefaultMaxPagesPerHost is the default of Config.MaxPagesPerHost.
+	DefaultMaxPagesPerHost = 100_000
 	// MaxTries is how often a request is tried when the server answers 429
 	// or 5xx.
 	MaxTries = 3
@@ -52,6 +58,15 @@ type Config struct {
 	// most one request is in flight, two when Delay is 0 and robots.txt
 	// asks for no Crawl-delay.
 	Concurrency int
+	// MaxDepth is the most links followed from a seed to reach a URL
+	// (a sitemap or feed entry and a redirect count as one hop each);
+	// deeper links are not queued. It ends spider traps: endless
+	// calendars, ever-deeper URLs. Default DefaultMaxDepth.
+	MaxDepth int
+	// MaxPagesPerHost limits the HTML and PDF fetches per host in one
+	// Run, so that one host that generates pages without end cannot use
+	// up the crawl. Default DefaultMaxPagesPerHost.
+	MaxPagesPerHost int
 	// UserAgent is sent with every request and matched against robots.txt
 	// by its product token (the part before "/").
 	UserAgent string
@@ -115,7 +130,8 @@ func (cfg Config) withDefaults() (Config, error) {
 			return cfg, fmt.Errorf("%w: seed %q: %w", ErrConfig, s, err)
 		}
 	}
-	if cfg.MaxPages < 0 || cfg.Delay < 0 || cfg.Concurrency < 0 || cfg.MaxBodyBytes < 0 || cfg.BatchSize < 0 {
+	if cfg.MaxPages < 0 || cfg.Delay < 0 || cfg.Concurrency < 0 || cfg.MaxBodyBytes < 0 || cfg.BatchSize < 0 ||
+		cfg.MaxDepth < 0 || cfg.MaxPagesPerHost < 0 {
 		return cfg, fmt.Errorf("%w: negative limit", ErrConfig)
 	}
 	setDefault(&cfg.Concurrency, DefaultConcurrency)
@@ -129,6 +145,8 @@ func (cfg Config) withDefaults() (Config, error) {
 	setDefault(&cfg.RetryBackoff, DefaultRetryBackoff)
 	setDefault(&cfg.MaxRetryAfter, DefaultMaxRetryAfter)
 	setDefault(&cfg.PDFTimeout, DefaultPDFTimeout)
+	setDefault(&cfg.MaxDepth, DefaultMaxDepth)
+	setDefault(&cfg.MaxPagesPerHost, DefaultMaxPagesPerHost)
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -46,6 +46,9 @@ type Stats struct {
 	// Skipped are responses that were neither HTML nor PDF, and redirects
 	// that left the crawl's scope.
 	Skipped int `json:"skipped"`
+	// Limited are URLs not fetched because of MaxDepth or
+	// MaxPagesPerHost (spider traps).
+	Limited int `json:"limited"`
 	// Requests are all HTTP requests sent, including robots.txt, sitemaps,
 	// feeds, redirects and retries.
 	Requests int `json:"requests"`

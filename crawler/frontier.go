@@ -28,6 +28,10 @@ type host struct {
 	failures int
 	delay    time.Duration
 	limit    int
+	// pages counts the page and PDF fetches of the run
+	// (Config.MaxPagesPerHost); budgetLogged, that the limit was logged.
+	pages        int
+	budgetLogged bool
 }
 
 // frontier holds the URLs of a run, per host, and hands out the next one

@@ -111,7 +111,7 @@ func (r *run) take(ctx context.Context, res *result) error {
 		err = r.pdf(j, res.pdf)
 	default: // sitemap or feed
 		rec.Links = r.inScope(j.url, res.links)
-		r.follow(j.url, rec.Links)
+		r.follow(j, rec.Links)
 	}
 	if err != nil {
 		return err
@@ -206,7 +206,7 @@ func (r *run) notModified(j *job, resp *response) error {
 		rec.LastModified = resp.lastModified
 	}
 	r.led.putPage(rec)
-	r.follow(j.url, rec.Links)
+	r.follow(j, rec.Links)
 	if rec.DocID != "" {
 		r.sent[rec.DocID] = true
 	}
@@ -241,7 +241,7 @@ func (r *run) redirect(j *job, resp *response) {
 			slog.String("seed", j.key), slog.String("host", target.Host))
 		r.scope[target.Host] = true
 	}
-	next := &job{url: target, kind: j.kind, origin: j.origin, chain: chain, seed: j.seed, guessed: j.guessed}
+	next := &job{url: target, kind: j.kind, origin: j.origin, chain: chain, seed: j.seed, guessed: j.guessed, depth: j.depth + 1}
 	if !r.enqueue(next) && !r.seen[target.String()] {
 		r.log.Debug("redirect leaves scope", slog.String("url", j.key), slog.String("to", target.String()))
 		r.c.count(func(s *Stats) { s.Skipped++ })
@@ -267,7 +267,7 @@ func (r *run) page(j *job, pr *pageResult, rec *state.Page) error {
 		}
 	}
 	rec.Links = r.inScope(j.url, links)
-	r.follow(j.url, rec.Links)
+	r.follow(j, rec.Links)
 	if pr.article == nil || pr.links.NoIndex {
 		return nil
 	}

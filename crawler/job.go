@@ -35,6 +35,8 @@ type job struct {
 	wait time.Duration
 	// counted marks a fetch counted against MaxPages.
 	counted bool
+	// depth is the number of links followed from a seed (Config.MaxDepth).
+	depth int
 }
 
 // result is a fetched and parsed job.

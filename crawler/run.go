@@ -204,7 +204,7 @@ func (r *run) start() error {
 				continue // written by enqueue from a parsed URL; cannot happen
 			}
 			r.seen[sj.URL] = true
-			r.fr.push(&job{url: u, key: sj.URL, kind: sj.Kind, origin: sj.Origin, chain: sj.Chain, seed: sj.Seed, guessed: sj.Guessed})
+			r.fr.push(&job{url: u, key: sj.URL, kind: sj.Kind, origin: sj.Origin, chain: sj.Chain, seed: sj.Seed, guessed: sj.Guessed, depth: sj.Depth})
 		}
 		r.log.Info("resuming an interrupted crawl", slog.Time("started", prev.Started),
 			slog.Int("queued", len(jobs)), slog.Int("done", len(r.seen)-len(jobs)))
@@ -285,6 +285,17 @@ func (r *run) admit(h *host, j *job) bool {
 			r.limitHit = true
 			return false
 		}
+		if h.pages >= r.cfg.MaxPagesPerHost {
+			if !h.budgetLogged {
+				h.budgetLogged = true
+				r.log.Warn("page budget of the host used up; its other URLs are left for the next run",
+					slog.String("host", h.key), slog.Int("max_pages_per_host", r.cfg.MaxPagesPerHost))
+			}
+			r.c.count(func(s *Stats) { s.Limited++ })
+			r.done(j)
+			return false
+		}
+		h.pages++
 		r.counted++
 		j.counted = true
 	}
@@ -311,14 +322,22 @@ func (r *run) enqueue(j *job) bool {
 	}
 	r.seen[j.key] = true
 	r.fr.push(j)
-	r.led.queue(state.Job{URL: j.key, Kind: j.kind, Origin: j.origin, Chain: j.chain, Seed: j.seed, Guessed: j.guessed})
+	r.led.queue(state.Job{URL: j.key, Kind: j.kind, Origin: j.origin, Chain: j.chain, Seed: j.seed, Guessed: j.guessed, Depth: j.depth})
 	return true
 }
 
-// follow queues the links of a page, feed or sitemap.
-func (r *run) follow(base *url.URL, links []state.Link) {
+// follow queues the links of a page, feed or sitemap, one hop deeper than
+// it, up to MaxDepth.
+func (r *run) follow(parent *job, links []state.Link) {
+	depth := parent.depth + 1
 	for _, l := range links {
-		u, err := urlnorm.Resolve(base, l.URL)
+		if depth > r.cfg.MaxDepth {
+			r.log.Info("depth limit reached; links not followed", slog.String("url", parent.key),
+				slog.Int("links", len(links)), slog.Int("max_depth", r.cfg.MaxDepth))
+			r.c.count(func(s *Stats) { s.Limited += len(links) })
+			return
+		}
+		u, err := urlnorm.Resolve(parent.url, l.URL)
 		if err != nil {
 			continue
 		}
@@ -326,7 +345,7 @@ func (r *run) follow(base *url.URL, links []state.Link) {
 		if kind == state.KindPage && extract.IsPDFURL(u) {
 			kind = state.KindPDF
 		}
-		r.enqueue(&job{url: u, kind: kind})
+		r.enqueue(&job{url: u, kind: kind, depth: depth})
 	}
 }
 

@@ -76,10 +76,14 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]string, er
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if !v.built {
+		// The build is not cut short by the request that started it: on a
+		// large index under load it takes longer than one client waits,
+		// and a build abandoned with every cancelled request would be
+		// started again by the next one, for ever.
 		v.weights = map[string]*vocabEntry{}
 		if err := x.docs.each(func(d stichwort.Document) error {
 			v.add(d)
-			return ctx.Err()
+			return nil
 		}); err != nil {
 			return nil, fmt.Errorf("index: suggest: %w", err)
 		}

@@ -22,6 +22,7 @@ func (s *Server) routes() http.Handler {
 	api.HandleFunc("/alerts/{id}", s.handleGetAlert).Methods(http.MethodGet, http.MethodHead)
 	api.HandleFunc("/alerts/{id}", s.handleDeleteAlert).Methods(http.MethodDelete)
 	api.HandleFunc("/crawl", s.handleCrawl).Methods(http.MethodPost)
+	api.HandleFunc("/backup", s.handleBackup).Methods(http.MethodPost)
 	api.NotFoundHandler = http.HandlerFunc(s.apiNotFound)
 	api.MethodNotAllowedHandler = http.HandlerFunc(s.apiMethodNotAllowed)
 
@@ -44,8 +45,9 @@ func (s *Server) routes() http.Handler {
 	if s.cfg.Metrics != nil {
 		r.Handle("/metrics", s.metricsHandler()).Methods(http.MethodGet, http.MethodHead)
 	}
-	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", s.static))
+	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", http.HandlerFunc(s.serveStatic)))
 	r.NotFoundHandler = http.HandlerFunc(s.pageNotFound)
+	r.MethodNotAllowedHandler = http.HandlerFunc(s.pageMethodNotAllowed)
 
 	return s.instrument(r, s.recoverPanics(securityHeaders(s.capRequests(s.rateLimit(r)))))
 }

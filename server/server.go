@@ -66,6 +66,10 @@ type Config struct {
 	// Crawl starts a crawl now (POST /api/crawl); it returns
 	// ErrCrawlRunning or ErrNoCrawler. Nil: the server does not crawl.
 	Crawl func() error
+	// Backup writes an online backup of the data folder (POST /api/backup,
+	// backup.go) and returns the folder written; ErrBackupRunning while one
+	// is in progress. Nil: no backups over HTTP.
+	Backup func(context.Context) (string, error)
 	// RateLimit limits searches and alert creation per client address
 	// (ratelimit.go); the zero value limits nothing.
 	RateLimit RateLimit

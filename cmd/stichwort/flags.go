@@ -10,6 +10,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"stichwort/crawler"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -33,6 +35,8 @@ Usage:
   stichwort import  --data DIR FILE.jsonl   (FILE - reads standard input)
   stichwort reindex --data DIR
   stichwort demo    --data DIR [--site testdata/site] [--addr 127.0.0.1:8080]
+  stichwort check   --data DIR              (verifies index, crawl state and alerts)
+  stichwort backup  --data DIR --out DIR2   (a copy that opens cleanly; see docs/RELIABILITY.md)
 
 Run "stichwort COMMAND -h" for the flags of a command.
 `
@@ -55,7 +59,7 @@ func (m *Main) ParseFlags(args []string) error {
 	case "-h", "--help", "help":
 		fmt.Fprint(m.Stdout, usageText)
 		return errHelp
-	case "crawl", "serve", "search", "import", "reindex", "demo":
+	case "crawl", "serve", "search", "import", "reindex", "demo", "check", "backup":
 	default:
 		fmt.Fprint(m.Stderr, usageText)
 		return usagef("unknown command %q", m.cmd)
@@ -68,6 +72,8 @@ func (m *Main) ParseFlags(args []string) error {
 	crawlFlags := func() {
 		fs.Var(&m.seeds, "seed", "start URL (repeatable); HTML is crawled on the seeds' hosts")
 		fs.IntVar(&m.crawl.MaxPages, "max-pages", 0, "stop after this many fetched pages (0: no limit)")
+		fs.IntVar(&m.crawl.MaxDepth, "max-depth", crawler.DefaultMaxDepth, "follow links at most this many hops from a seed (spider traps)")
+		fs.IntVar(&m.crawl.MaxPagesPerHost, "max-pages-per-host", crawler.DefaultMaxPagesPerHost, "fetch at most this many pages per host and run")
 		fs.DurationVar(&m.crawl.Delay, "delay", time.Second, "minimum pause between requests to one host")
 		fs.IntVar(&m.crawl.Concurrency, "concurrency", 4, "number of parallel fetches over all hosts")
 		fs.StringVar(&m.crawl.UserAgent, "user-agent", "stichwort/"+version+" (+https://github.com/stichwort/stichwort)", "User-Agent header of the crawler")
@@ -92,6 +98,7 @@ func (m *Main) ParseFlags(args []string) error {
 	}
 	m.alertFlags(fs)
 	m.limitFlags(fs)
+	m.opsFlags(fs)
 	if err := fs.Parse(args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errHelp
@@ -100,6 +107,9 @@ func (m *Main) ParseFlags(args []string) error {
 	}
 	m.alertFlagsParsed(fs)
 	if err := m.checkLimitFlags(); err != nil {
+		return err
+	}
+	if err := m.checkOpsFlags(); err != nil {
 		return err
 	}
 	if m.dataDir == "" {
@@ -138,6 +148,9 @@ func (m *Main) ParseFlags(args []string) error {
 	if m.cmd == "crawl" || m.serving() {
 		if m.crawl.Concurrency < 1 {
 			return usagef("--concurrency must be at least 1")
+		}
+		if m.crawl.MaxDepth < 1 || m.crawl.MaxPagesPerHost < 1 {
+			return usagef("--max-depth and --max-pages-per-host must be at least 1")
 		}
 		if m.crawl.MaxPages < 0 || m.crawl.Delay < 0 || m.recrawl < 0 || m.crawl.MaxBodyBytes < 1 {
 			return usagef("--max-pages, --delay and --recrawl must not be negative, --max-body must be positive")

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -65,11 +64,13 @@ type Main struct {
 	afterIndex []func(context.Context, []stichwort.Document) error
 	alerts     alertsPart       // alerts.go
 	limits     server.RateLimit // limits.go
+	ops        opsPart          // backup.go
 
 	mu        sync.Mutex
 	crawling  bool
 	lastCrawl time.Time
 	crawlDone chan struct{} // closed after the first background crawl
+	closed    bool
 }
 
 // NewMain returns a Main that uses the process's standard streams.
@@ -93,6 +94,14 @@ func (m *Main) CrawlDone() <-chan struct{} { return m.crawlDone }
 // Run executes the command. For serve and demo it starts the server and the
 // background crawl and returns; Close stops them.
 func (m *Main) Run(ctx context.Context) error {
+	restrictUmask() // umask_unix.go
+	// check.go, backup.go: they open the data folder themselves.
+	switch m.cmd {
+	case "check":
+		return m.runCheck(ctx)
+	case "backup":
+		return m.runBackup(ctx)
+	}
 	if err := os.MkdirAll(m.dataDir, 0o700); err != nil {
 		return fmt.Errorf("create data folder: %w", err)
 	}
@@ -136,6 +145,10 @@ func (m *Main) Run(ctx context.Context) error {
 
 // Close stops the server and the crawler and closes the index.
 func (m *Main) Close() error {
+	if m.closed { // a test's cleanup may close again
+		return nil
+	}
+	m.closed = true
 	if m.cancel != nil {
 		m.cancel()
 	}
@@ -202,7 +215,7 @@ func (m *Main) runCrawl(ctx context.Context) error {
 }
 
 func (m *Main) runServe(ctx context.Context) error {
-	h, err := server.New(m.idx, m.withLimits(m.withAlerts(server.Config{Logger: m.logger, Status: m.status, Version: version, Metrics: m.newMetrics()})))
+	h, err := server.New(m.idx, m.withBackup(m.withLimits(m.withAlerts(server.Config{Logger: m.logger, Status: m.status, Version: version, Metrics: m.newMetrics()}))))
 	if err != nil {
 		return err
 	}
@@ -372,56 +385,20 @@ func cliResult(res index.Result) map[string]any {
 }
 
 // runImport indexes JSON lines; a bad line is reported with its number and
-// skipped.
+// skipped. Lines are parsed on all cores while batches are indexed (see
+// importPipeline).
 func (m *Main) runImport(ctx context.Context) error {
 	in, err := openInput(m.importFile, m.Stdin)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer in.Close()
-	r := bufio.NewReaderSize(in, 1<<20)
-	const batch = 1000
-	var docs []stichwort.Document
-	imported, bad, line := 0, 0, 0
-	flush := func() error {
-		if len(docs) == 0 {
-			return nil
-		}
-		if err := m.indexBatch(ctx, docs); err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		imported += len(docs)
-		docs = docs[:0]
-		return nil
+	report := func(line int, err error) {
+		fmt.Fprintf(m.Stderr, "import: Zeile %d: %v\n", line, err)
 	}
-	for {
-		text, rerr := r.ReadBytes('\n')
-		if len(text) > 0 {
-			line++
-			if t := strings.TrimSpace(string(text)); t != "" {
-				d, err := stichwort.ParseImportLine([]byte(t))
-				if err != nil {
-					bad++
-					fmt.Fprintf(m.Stderr, "import: Zeile %d: %v\n", line, err)
-				} else {
-					docs = append(docs, d)
-				}
-			}
-			if len(docs) >= batch {
-				if err := flush(); err != nil {
-					return err
-				}
-			}
-		}
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			return fmt.Errorf("import: read line %d: %w", line+1, rerr)
-		}
-	}
-	if err := flush(); err != nil {
-		return err
+	imported, bad, err := newImportPipeline().run(ctx, in, report, m.indexBatch)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
 	}
 	fmt.Fprintf(m.Stderr, "import: %d Dokumente importiert, %d Zeilen fehlerhaft\n", imported, bad)
 	return nil

@@ -101,4 +101,6 @@ type Job struct {
 	Seed bool `json:"seed,omitempty"`
 	// Guessed marks a /sitemap.xml tried without being announced.
 	Guessed bool `json:"guessed,omitempty"`
+	// Depth is the number of links followed from a seed.
+	Depth int `json:"depth,omitempty"`
 }
