@@ -54,6 +54,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	duration := fs.Duration("duration", 60*time.Second, "how long to send requests")
 	jsonOut := fs.Bool("json", false, "print the report as JSON")
 	seed := fs.Uint64("seed", 1, "seed of the request mix")
+	timeout := fs.Duration("timeout", 60*time.Second, "longest wait for one answer (the server's own write timeout is 60 s); longer counts as an error")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -65,7 +66,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		base:    strings.TrimRight(*base, "/"),
 		clients: *clients,
 		client: &http.Client{
-			Timeout:   30 * time.Second,
+			Timeout:   *timeout,
 			Transport: &http.Transport{MaxIdleConnsPerHost: *clients * 2, MaxIdleConns: *clients * 2},
 		},
 		seed: *seed,

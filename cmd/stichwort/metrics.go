@@ -64,6 +64,7 @@ func newCrawlCollector(stats func() (crawler.Stats, bool)) *crawlCollector {
 	counter("documents", "Documents handed to the index.", func(s crawler.Stats) int { return s.Documents })
 	counter("duplicates", "Articles whose content was already indexed under another URL.", func(s crawler.Stats) int { return s.Duplicates })
 	counter("skipped", "Responses neither HTML nor PDF, and redirects out of scope.", func(s crawler.Stats) int { return s.Skipped })
+	counter("limited", "URLs not fetched because of the depth limit or the per-host page budget (spider traps).", func(s crawler.Stats) int { return s.Limited })
 	gauge("queued", "URLs waiting in the frontier.", func(s crawler.Stats) float64 { return float64(s.Queued) })
 	gauge("in_flight", "URLs being fetched.", func(s crawler.Stats) float64 { return float64(s.InFlight) })
 	gauge("running", "1 while a crawl runs.", func(s crawler.Stats) float64 {

@@ -65,6 +65,7 @@ type Main struct {
 	alerts     alertsPart       // alerts.go
 	limits     server.RateLimit // limits.go
 	ops        opsPart          // backup.go
+	warm       warmPart         // warm.go
 
 	mu        sync.Mutex
 	crawling  bool
@@ -215,7 +216,7 @@ func (m *Main) runCrawl(ctx context.Context) error {
 }
 
 func (m *Main) runServe(ctx context.Context) error {
-	h, err := server.New(m.idx, m.withBackup(m.withLimits(m.withAlerts(server.Config{Logger: m.logger, Status: m.status, Version: version, Metrics: m.newMetrics()}))))
+	h, err := server.New(m.idx, m.withOps(m.withAlerts(server.Config{Logger: m.logger, Status: m.status, Version: version, Metrics: m.newMetrics()})))
 	if err != nil {
 		return err
 	}
@@ -240,6 +241,7 @@ func (m *Main) runServe(ctx context.Context) error {
 		}
 	}()
 	fmt.Fprintf(m.Stdout, "stichwort läuft auf http://%s\n", m.Addr())
+	m.warmUp() // warm.go
 
 	if len(m.seeds) == 0 {
 		close(m.crawlDone)
