@@ -20,7 +20,8 @@ import (
 // workers parse chunks; the caller's goroutine takes the parsed chunks in
 // reading order, reports bad lines and indexes full batches. The reader
 // stays at most ahead chunks in front of the indexer, so memory is bounded
-// by about two batches whatever the input size.
+// by about two batches (the one being indexed and the next) whatever the
+// input size.
 type importPipeline struct {
 	batch   int // documents per call of index
 	workers int // parsing goroutines
@@ -32,8 +33,9 @@ type importPipeline struct {
 // 1000 documents and a parser per core.
 func newImportPipeline() importPipeline {
 	p := importPipeline{batch: 1000, workers: runtime.GOMAXPROCS(0), chunk: 64}
-	// Enough parsed lines to fill the next batch while one is indexed.
-	p.ahead = 2*p.batch/p.chunk + p.workers
+	// Enough parsed lines to fill the next batch while one is indexed,
+	// and no more: parsed documents wait in memory.
+	p.ahead = p.batch/p.chunk + p.workers
 	return p
 }
 
