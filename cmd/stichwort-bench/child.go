@@ -118,6 +118,8 @@ type queryResult struct {
 	Clients  int     `json:"clients"`
 	QPS      float64 `json:"qps"` // with Clients concurrent clients
 	RSSKB    int64   `json:"rss_kb"`
+	AnonKB   int64   `json:"rss_anon_kb"` // of RSSKB: heap
+	FileKB   int64   `json:"rss_file_kb"` // of RSSKB: mapped index files
 	PeakKB   int64   `json:"peak_rss_kb"`
 
 	Percolation *percolation `json:"percolation,omitempty"`
@@ -196,7 +198,8 @@ func runQueryChild(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return fmt.Errorf("query %s: %w", *engine, err)
 	}
-	res.RSSKB = procStatus("VmRSS")
+	st := procStatusOf("self", "VmRSS", "RssAnon", "RssFile")
+	res.RSSKB, res.AnonKB, res.FileKB = st[0], st[1], st[2]
 	if ours != nil && *percolate {
 		var alerts []alertSpec
 		err := readJSON(filepath.Join(*work, "alerts.json"), &alerts)

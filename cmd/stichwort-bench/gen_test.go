@@ -220,6 +220,11 @@ func TestQueriesHit(t *testing.T) {
 		if len(q.Words) < 1 || len(q.Words) > 3 {
 			t.Errorf("query %q has %d words", q.text(), len(q.Words))
 		}
+		for _, w := range q.Words {
+			if g.lang.isStop(w) {
+				t.Errorf("query %q has the stop word %q", q.text(), w)
+			}
+		}
 		found := slices.ContainsFunc(docs, func(d stichwort.Document) bool {
 			words := strings.FieldsFunc(d.Title+" "+d.Lead+" "+d.Body, func(r rune) bool { return strings.ContainsRune(" ,.?!„“\n", r) })
 			for _, w := range q.Words {

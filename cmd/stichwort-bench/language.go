@@ -12,6 +12,9 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/lang/de"
+
 	"stichwort/internal/samplesite"
 )
 
@@ -34,6 +37,9 @@ type language struct {
 	// und, für ...): not topical, not queried.
 	stopRank int
 	headRank map[string]int
+	// stop holds the German stop words (Snowball's list, as Bleve's de
+	// analyzer uses it), lower case: never queried alone.
+	stop analysis.TokenMap
 
 	tail     []string // Zipf-ranked
 	tailS    *sampler
@@ -118,7 +124,10 @@ func loadLanguage(articlesDir, lexiconPath string) (*language, error) {
 		counts[best] = n
 	}
 
-	l := &language{stopRank: stopRank, tags: tags}
+	l := &language{stopRank: stopRank, tags: tags, stop: analysis.NewTokenMap()}
+	if err := l.stop.LoadBytes(de.GermanStopWords); err != nil {
+		return nil, err
+	}
 	for w := range counts {
 		l.head = append(l.head, w)
 	}
@@ -179,6 +188,9 @@ func loadLanguage(articlesDir, lexiconPath string) (*language, error) {
 	l.buildTail(parts)
 	return l, nil
 }
+
+// isStop reports whether w is a German stop word.
+func (l *language) isStop(w string) bool { return l.stop[strings.ToLower(w)] }
 
 // rank is the frequency rank of w in the language: head words first,
 // then the tail; unknown words last.

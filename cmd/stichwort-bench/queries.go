@@ -55,7 +55,7 @@ func makeQueries(g *generator, n, count int) []benchQuery {
 		case 4:
 			words = 3
 		}
-		picked := pickWords(d.words, words, r)
+		picked := g.lang.pickWords(d.words, words, r)
 		if len(picked) < words {
 			continue
 		}
@@ -84,7 +84,7 @@ func makeAlerts(g *generator, n, count int) []alertSpec {
 		default:
 			// The rarer of two candidates for each word: alerts watch for
 			// specific subjects (Glasfaserausbau), rarely for "Kommunen".
-			cands := pickWords(d.words, 4, r)
+			cands := g.lang.pickWords(d.words, 4, r)
 			k := 1 + r.IntN(2)
 			words := cands[:min(len(cands), 2*k)]
 			slices.SortFunc(words, func(a, b string) int { return g.lang.rank(b) - g.lang.rank(a) })
@@ -105,13 +105,15 @@ func makeAlerts(g *generator, n, count int) []alertSpec {
 	return out
 }
 
-// pickWords picks up to k different words of four letters or more and
-// without digits from words.
-func pickWords(words []string, k int, r *rand.Rand) []string {
+// pickWords picks up to k different words of four letters or more, not
+// stop words and without digits, from words. A stop word alone is no
+// search anybody makes, and engines disagree on it (stock Bleve finds
+// nothing, stichwort lists everything).
+func (l *language) pickWords(words []string, k int, r *rand.Rand) []string {
 	var out []string
 	for try := 0; len(out) < k && try < 50 && len(words) > 0; try++ {
 		w := words[r.IntN(len(words))]
-		if utf8.RuneCountInString(w) < 4 || strings.ContainsFunc(w, unicode.IsDigit) ||
+		if utf8.RuneCountInString(w) < 4 || strings.ContainsFunc(w, unicode.IsDigit) || l.isStop(w) ||
 			slices.ContainsFunc(out, func(o string) bool { return strings.EqualFold(o, w) }) {
 			continue
 		}

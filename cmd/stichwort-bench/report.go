@@ -71,7 +71,7 @@ var engineLabels = map[string]string{
 // summary holds the medians over the rounds.
 type summary struct {
 	docsPerSec, mbPerSec, sizeRatio, peakMB map[string]float64
-	anonMB, fileMB                          map[string]float64
+	anonMB, fileMB, qAnonMB, qFileMB        map[string]float64
 	p50, p99, tagP99, qps, rssMB, openMS    map[string]float64
 	zero                                    map[string]float64
 	serveStart, serveFirst, serveRSS        float64
@@ -85,7 +85,7 @@ func summarize(res *results) summary {
 		docsPerSec: map[string]float64{}, mbPerSec: map[string]float64{}, sizeRatio: map[string]float64{}, peakMB: map[string]float64{},
 		anonMB: map[string]float64{}, fileMB: map[string]float64{},
 		p50: map[string]float64{}, p99: map[string]float64{}, tagP99: map[string]float64{}, qps: map[string]float64{},
-		rssMB: map[string]float64{}, openMS: map[string]float64{}, zero: map[string]float64{}, sizes: map[string]float64{},
+		rssMB: map[string]float64{}, openMS: map[string]float64{}, qAnonMB: map[string]float64{}, qFileMB: map[string]float64{}, zero: map[string]float64{}, sizes: map[string]float64{},
 	}
 	text := float64(res.Corpus.TextBytes)
 	over := func(f func(r roundResult) (float64, bool)) float64 {
@@ -128,6 +128,8 @@ func summarize(res *results) summary {
 		s.qps[e] = q(func(r queryResult) float64 { return r.QPS })
 		s.rssMB[e] = q(func(r queryResult) float64 { return float64(r.RSSKB) / 1024 })
 		s.openMS[e] = q(func(r queryResult) float64 { return r.OpenMS })
+		s.qAnonMB[e] = q(func(r queryResult) float64 { return float64(r.AnonKB) / 1024 })
+		s.qFileMB[e] = q(func(r queryResult) float64 { return float64(r.FileKB) / 1024 })
 		s.zero[e] = q(func(r queryResult) float64 { return float64(r.ZeroHits) })
 	}
 	s.serveStart = over(func(r roundResult) (float64, bool) {
@@ -255,6 +257,10 @@ func writeReport(w io.Writer, res *results) error {
 			p(" (Bleve stock: %.0f MB, %.0f MB heap, %.0f MB files)", s.peakMB["bleve"], s.anonMB["bleve"], s.fileMB["bleve"])
 		}
 		p(".\n")
+		if !math.IsNaN(s.rssMB["ours"]) {
+			p("- RSS after the queries %.0f MB: %.0f MB heap, %.0f MB mapped files (page cache the kernel can drop).\n",
+				s.rssMB["ours"], s.qAnonMB["ours"], s.qFileMB["ours"])
+		}
 		p("- Opening the index (index.Open) in a new process: %.0f ms.\n", s.openMS["ours"])
 		if !math.IsNaN(s.serveStart) {
 			p("- `stichwort serve` from exec until it listens: %.0f ms; the first search over HTTP: %.1f ms; RSS while serving after it: %.0f MB.\n",
