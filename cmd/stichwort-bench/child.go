@@ -42,7 +42,7 @@ type indexResult struct {
 // it has one.
 var indexers = map[string]func(ctx context.Context, corpus, dir string, beforeClose func()) (indexResult, error){
 	"floor":    func(ctx context.Context, c, d string, _ func()) (indexResult, error) { return indexFloor(ctx, c, d) },
-	"analysis": func(ctx context.Context, c, d string, _ func()) (indexResult, error) { return indexAnalysis(ctx, c, d) },
+	"analysis": indexAnalysis,
 	"ours":     indexOurs,
 	"bleve":    indexBleve,
 	"fts5":     indexFTS5,

@@ -31,7 +31,7 @@ func indexFloor(ctx context.Context, corpus, _ string) (indexResult, error) {
 // (the index's text analyzer: hyphen joins, decompounding, folding,
 // stemming) over title, lead and body, on one core, without indexing:
 // how much of indexing is analysis.
-func indexAnalysis(ctx context.Context, corpus, _ string) (indexResult, error) {
+func indexAnalysis(ctx context.Context, corpus, _ string, beforeClose func()) (indexResult, error) {
 	im := mapping.NewIndexMapping()
 	if err := german.DefineAnalyzer(im, "text_de", nil); err != nil {
 		return indexResult{}, err
@@ -47,5 +47,8 @@ func indexAnalysis(ctx context.Context, corpus, _ string) (indexResult, error) {
 		}
 		return nil
 	})
+	if err == nil && beforeClose != nil {
+		beforeClose()
+	}
 	return indexResult{corpusStats: st, Tokens: tokens}, err
 }
