@@ -2,7 +2,6 @@ package index
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/klauspost/compress/zstd"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
@@ -107,6 +107,11 @@ func Check(ctx context.Context, dir string, expect []string) (CheckReport, error
 		ids = ids[:0]
 		return nil
 	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(64<<20))
+	if err != nil {
+		return rep, fmt.Errorf("index: check: %w", err)
+	}
+	defer dec.Close()
 	err = db.View(func(tx *bolt.Tx) error {
 		bk := tx.Bucket(docsBucket)
 		if bk == nil {
@@ -116,7 +121,7 @@ func Check(ctx context.Context, dir string, expect []string) (CheckReport, error
 		return bk.ForEach(func(k, v []byte) error {
 			rep.Stored++
 			var d stichwort.Document
-			if err := json.Unmarshal(v, &d); err != nil || d.ID != string(k) || d.URL == "" || d.Title == "" {
+			if err := decodeStored(dec, v, &d); err != nil || d.ID != string(k) || d.URL == "" || d.Title == "" {
 				bad++
 				if bad <= 5 {
 					problem("Dokument %q im Speicher ist beschädigt oder unvollständig", k)
@@ -169,7 +174,7 @@ func Check(ctx context.Context, dir string, expect []string) (CheckReport, error
 		if err != nil {
 			return rep, fmt.Errorf("index: %w", err)
 		}
-		x := &Index{dir: dir, logger: slog.New(slog.DiscardHandler), docs: &store{db: db}, syn: syn, bleve: b}
+		x := &Index{dir: dir, logger: slog.New(slog.DiscardHandler), docs: &store{db: db, dec: dec}, syn: syn, bleve: b}
 		rep.Query = checkQuery(first.Title)
 		// Narrowed to the document's source and day, so that a corpus of
 		// similar titles still has it among the first hits.

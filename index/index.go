@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 
 	"stichwort"
 	"stichwort/index/german"
@@ -71,9 +72,12 @@ func Open(dir string, logger *slog.Logger) (*Index, error) {
 	x := &Index{dir: dir, logger: logger, docs: docs, syn: syn, bleve: b}
 	// A crash between the document store and the Bleve batch leaves the
 	// store ahead; heal that at start so no stored document is unsearchable.
-	if n, _ := b.DocCount(); int(n) != docs.count() {
+	// An index built by an older version of the mapping is rebuilt too.
+	version, _ := b.GetInternal(mappingVersionKey)
+	if n, _ := b.DocCount(); int(n) != docs.count() || string(version) != mappingVersion {
 		logger.Warn("index and document store differ, rebuilding",
-			slog.Uint64("indexed", n), slog.Int("stored", docs.count()))
+			slog.Uint64("indexed", n), slog.Int("stored", docs.count()),
+			slog.String("mapping", string(version)), slog.String("want", mappingVersion))
 		if err := x.Reindex(context.Background()); err != nil {
 			x.Close()
 			return nil, err
@@ -91,6 +95,9 @@ func openBleve(path string) (bleve.Index, error) {
 			return nil, fmt.Errorf("index: mapping: %w", merr)
 		}
 		b, err = bleve.New(path, m)
+		if err == nil {
+			err = b.SetInternal(mappingVersionKey, []byte(mappingVersion))
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("index: open %s: %w", path, err)
@@ -155,47 +162,112 @@ func prepare(d *stichwort.Document) error {
 	return nil
 }
 
+// indexBatches indexes docs into b in batches of batchSize, two batches
+// at a time: Bleve analyses a batch on all cores but builds its segment on
+// one, so a second batch keeps the other core busy. A document that
+// occurs twice in docs is indexed once, as its last occurrence.
 func indexBatches(ctx context.Context, b bleve.Index, docs []stichwort.Document) error {
+	docs = lastOccurrences(docs)
+	analyzer := b.Mapping().AnalyzerNamed(textAnalyzer)
+	var (
+		wg    sync.WaitGroup
+		slots = make(chan struct{}, 2)
+		mu    sync.Mutex
+		first error
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if first == nil {
+			first = err
+		}
+		mu.Unlock()
+	}
 	for start := 0; start < len(docs); start += batchSize {
 		if err := ctx.Err(); err != nil {
-			return err
+			fail(err)
+			break
 		}
+		slots <- struct{}{}
 		end := min(start+batchSize, len(docs))
-		batch := b.NewBatch()
-		for _, d := range docs[start:end] {
-			if err := batch.Index(d.ID, record(d)); err != nil {
-				return fmt.Errorf("index: %s: %w", d.URL, err)
+		wg.Go(func() {
+			defer func() { <-slots }()
+			batch := b.NewBatch()
+			for _, d := range docs[start:end] {
+				if err := batch.Index(d.ID, record(d, analyzer)); err != nil {
+					fail(fmt.Errorf("index: %s: %w", d.URL, err))
+					return
+				}
 			}
-		}
-		if err := b.Batch(batch); err != nil {
-			return fmt.Errorf("index: batch: %w", err)
-		}
+			if err := b.Batch(batch); err != nil {
+				fail(fmt.Errorf("index: batch: %w", err))
+			}
+		})
 	}
-	return nil
+	wg.Wait()
+	return first
 }
 
-// record is what Bleve sees of a document.
-func record(d stichwort.Document) map[string]any {
+// lastOccurrences returns docs without the earlier occurrences of an id
+// that occurs more than once (a later version replaces an earlier one).
+func lastOccurrences(docs []stichwort.Document) []stichwort.Document {
+	last := make(map[string]int, len(docs))
+	for i, d := range docs {
+		last[d.ID] = i
+	}
+	if len(last) == len(docs) {
+		return docs
+	}
+	out := make([]stichwort.Document, 0, len(last))
+	for i, d := range docs {
+		if last[d.ID] == i {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// record is what Bleve sees of a document. With an analyzer, it includes
+// the word pairs of the text fields for phrase search (phrase.go).
+func record(d stichwort.Document, analyzer analysis.Analyzer) map[string]any {
 	keys := make([]string, len(d.Tags))
 	for i, t := range d.Tags {
 		keys[i] = stichwort.TagKey(t)
 	}
+	facets := make([]string, 0, len(d.Tags)+len(d.States)+5)
+	for _, t := range d.Tags {
+		facets = append(facets, facetTag+t)
+	}
+	facets = append(facets, facetType+d.Type, facetSource+d.Source)
 	r := map[string]any{
 		fieldTitle:   d.Title,
 		fieldLead:    d.Lead,
 		fieldBody:    d.Body,
-		fieldTags:    d.Tags,
 		fieldTagKeys: keys,
 		fieldType:    d.Type,
 		fieldSource:  d.Source,
 	}
 	if !d.Date.IsZero() {
+		year := strconv.Itoa(d.Date.Year())
 		r[fieldDate] = d.Date.UTC()
-		r[fieldYear] = strconv.Itoa(d.Date.Year())
-		r[fieldMonth] = d.Date.Format("2006-01")
+		r[fieldYear] = year
+		facets = append(facets, facetYear+year, facetMonth+d.Date.Format("2006-01"))
 	}
 	if len(d.States) > 0 {
 		r[fieldState] = d.States
+		for _, s := range d.States {
+			facets = append(facets, facetState+s)
+		}
+	}
+	r[fieldFacet] = facets
+	if analyzer != nil {
+		var pairs []string
+		for _, f := range textFields {
+			text, _ := r[f.name].(string)
+			if text != "" {
+				pairs = pairTerms(pairs, pairPrefix[f.name], analyzer.Analyze([]byte(text)))
+			}
+		}
+		r[fieldPairs] = pairs
 	}
 	return r
 }
@@ -248,7 +320,7 @@ func (x *Index) Reindex(ctx context.Context) error {
 		}
 		pending = append(pending, d)
 		n++
-		if len(pending) == batchSize {
+		if len(pending) == 4*batchSize { // enough for indexBatches to overlap batches
 			err := indexBatches(ctx, nb, pending)
 			pending = pending[:0]
 			return err
@@ -260,6 +332,9 @@ func (x *Index) Reindex(ctx context.Context) error {
 	}
 	if err == nil {
 		err = x.docs.put(updated)
+	}
+	if err == nil {
+		err = nb.SetInternal(mappingVersionKey, []byte(mappingVersion))
 	}
 	if cerr := nb.Close(); err == nil {
 		err = cerr

@@ -156,7 +156,7 @@ func (x *Index) newBatchIndex(batch []stichwort.Document) *batchIndex {
 	}
 	for i, d := range batch {
 		bi.all.set(i)
-		rec := record(d)
+		rec := record(d, nil)
 		if analyzer != nil {
 			for _, f := range textFields {
 				text, _ := rec[f.name].(string)

@@ -103,6 +103,7 @@ type FacetValue struct {
 type orGroup struct {
 	name   string // facet name
 	field  string
+	prefix string // of its values in fieldFacet
 	values []string
 }
 
@@ -116,10 +117,10 @@ func (r Request) orGroups() []orGroup {
 		sources[i] = strings.ToLower(s)
 	}
 	return []orGroup{
-		{"type", fieldType, r.Types},
-		{"year", fieldYear, years},
-		{"source", fieldSource, sources},
-		{"state", fieldState, r.States},
+		{"type", fieldType, facetType, r.Types},
+		{"year", fieldYear, facetYear, years},
+		{"source", fieldSource, facetSource, sources},
+		{"state", fieldState, facetState, r.States},
 	}
 }
 
@@ -176,37 +177,24 @@ func (x *Index) search(ctx context.Context, r Request, pq Query, from int, fuzzy
 	q := x.buildQuery(pq, r, "", fuzzy)
 	sr := bleve.NewSearchRequestOptions(q, r.Size, from, false)
 	sr.SortByCustom(sortOrder(r.Sort, pq.Empty()))
-	if !pq.Empty() {
-		sr.Highlight = bleve.NewHighlightWithStyle("html")
-		sr.Highlight.AddField(fieldLead)
-		sr.Highlight.AddField(fieldBody)
-	}
-	sr.AddFacet("tags", bleve.NewFacetRequest(fieldTags, facetSize))
-	for _, g := range groups {
-		if len(g.values) == 0 {
-			sr.AddFacet(g.name, bleve.NewFacetRequest(g.field, facetSize))
-		}
-	}
-	if _, ok := r.oneYear(); ok {
-		sr.AddFacet("month", bleve.NewFacetRequest(fieldMonth, 12))
-	}
+	sr.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, allFacetValues))
 	res, err := x.bleve.SearchInContext(ctx, sr)
 	if err != nil {
 		return Result{}, fmt.Errorf("index: search: %w", err)
 	}
-	facets := res.Facets
+	facets := splitFacets(res.Facets[fieldFacet])
 	// A selected disjunctive facet is counted without its own selection.
 	for _, g := range groups {
 		if len(g.values) == 0 {
 			continue
 		}
 		fr := bleve.NewSearchRequestOptions(x.buildQuery(pq, r, g.name, fuzzy), 0, 0, false)
-		fr.AddFacet(g.name, bleve.NewFacetRequest(g.field, facetSize))
+		fr.AddFacet(fieldFacet, bleve.NewFacetRequest(fieldFacet, allFacetValues))
 		fres, err := x.bleve.SearchInContext(ctx, fr)
 		if err != nil {
 			return Result{}, fmt.Errorf("index: facet %s: %w", g.name, err)
 		}
-		facets[g.name] = fres.Facets[g.name]
+		facets[g.prefix] = splitFacets(fres.Facets[fieldFacet])[g.prefix]
 	}
 
 	ids := make([]string, len(res.Hits))
@@ -217,26 +205,55 @@ func (x *Index) search(ctx context.Context, r Request, pq Query, from int, fuzzy
 	if err != nil {
 		return Result{}, fmt.Errorf("index: search: %w", err)
 	}
+	var m *matcher
+	analyzer := x.bleve.Mapping().AnalyzerNamed(textAnalyzer)
+	if !pq.Empty() && analyzer != nil {
+		m = x.newMatcher(pq, fuzzy)
+	}
 	out := Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {
 		d, ok := docs[h.ID]
 		if !ok {
 			continue // deleted between search and read
 		}
-		out.Hits = append(out.Hits, hitOf(d, h))
+		out.Hits = append(out.Hits, hitOf(d, h.Score, analyzer, m))
 	}
 	out.Facets = Facets{
-		Tags:   facetValues(facets["tags"], false),
-		Type:   facetValues(facets["type"], false),
-		Year:   facetValues(facets["year"], true),
-		Source: facetValues(facets["source"], false),
-		State:  facetValues(facets["state"], false),
+		Tags:   facetValues(facets[facetTag], false, facetSize),
+		Type:   facetValues(facets[facetType], false, facetSize),
+		Year:   facetValues(facets[facetYear], true, facetSize),
+		Source: facetValues(facets[facetSource], false, facetSize),
+		State:  facetValues(facets[facetState], false, facetSize),
 	}
-	if facets["month"] != nil {
-		out.Facets.Month = facetValues(facets["month"], false)
+	if _, ok := r.oneYear(); ok {
+		out.Facets.Month = facetValues(facets[facetMonth], false, 12)
 		slices.SortFunc(out.Facets.Month, func(a, b FacetValue) int { return strings.Compare(a.Value, b.Value) })
 	}
 	return out, nil
+}
+
+// allFacetValues asks Bleve for every value of fieldFacet; each facet is
+// cut to its own size after splitting (facetValues).
+const allFacetValues = 1 << 20
+
+// splitFacets sorts the values of fieldFacet by their prefix into the
+// facets they belong to: prefix → value → count.
+func splitFacets(fr *search.FacetResult) map[string]map[string]int {
+	out := make(map[string]map[string]int)
+	if fr == nil || fr.Terms == nil {
+		return out
+	}
+	for _, t := range fr.Terms.Terms() {
+		if len(t.Term) < 2 || t.Term[1] != ':' {
+			continue
+		}
+		p := t.Term[:2]
+		if out[p] == nil {
+			out[p] = make(map[string]int)
+		}
+		out[p][t.Term[2:]] = t.Count
+	}
+	return out
 }
 
 // suggestion builds "Meinten Sie …?" from the words the tolerant search
@@ -281,13 +298,16 @@ func markedWords(snippet string) []string {
 var ErrTooDeep = fmt.Errorf("page beyond the first %d results", MaxOffset)
 
 func sortOrder(s string, emptyQuery bool) search.SortOrder {
+	// No tie-breaker on the id or the date: each one makes Bleve read that
+	// value for every match, not only for the page (the id even decodes
+	// the stored document), which cost more than the rest of the search.
+	// Ties keep the index's order, which is stable between pages.
 	byDate := &search.SortField{Field: fieldDate, Desc: true, Type: search.SortFieldAsDate, Missing: search.SortFieldMissingLast}
 	byScore := &search.SortScore{Desc: true}
-	byID := &search.SortDocID{}
 	if s == SortDate || (s == "" && emptyQuery) {
-		return search.SortOrder{byDate, byScore, byID}
+		return search.SortOrder{byDate, byScore}
 	}
-	return search.SortOrder{byScore, byDate, byID}
+	return search.SortOrder{byScore}
 }
 
 // buildQuery turns the parsed query and the filters into one Bleve query;
@@ -421,7 +441,8 @@ func (x *Index) termQuery(t Term, fuzzy bool) query.Query {
 	if analyzer == nil {
 		return nil
 	}
-	positions := groupByPosition(analyzer.Analyze([]byte(t.Text)))
+	ts := analyzer.Analyze([]byte(t.Text))
+	positions := groupByPosition(ts)
 	if len(positions) == 0 {
 		return nil
 	}
@@ -437,10 +458,7 @@ func (x *Index) termQuery(t Term, fuzzy bool) query.Query {
 		if fuzzy && !t.Phrase {
 			q = fuzzyQuery(f.name, positions, german.Fold(t.Text))
 		} else {
-			mq := bleve.NewMatchPhraseQuery(t.Text)
-			mq.SetField(f.name)
-			mq.Analyzer = textAnalyzer
-			q = mq
+			q = phraseQuery(f.name, ts)
 		}
 		q.(query.BoostableQuery).SetBoost(f.boost)
 		alts = append(alts, q)
@@ -549,30 +567,22 @@ func groupByPosition(ts analysis.TokenStream) [][]string {
 	return out
 }
 
-func hitOf(d stichwort.Document, h *search.DocumentMatch) Hit {
+func hitOf(d stichwort.Document, score float64, analyzer analysis.Analyzer, m *matcher) Hit {
 	hit := Hit{
 		ID: d.ID, URL: d.URL, Title: d.Title, Date: d.Date, Type: d.Type,
-		Source: d.Source, Tags: d.Tags, States: d.States, Score: h.Score,
+		Source: d.Source, Tags: d.Tags, States: d.States, Score: score,
 	}
 	if len(d.Parents) > 0 {
 		hit.Parent = d.Parents[0]
 	}
-	// Prefer a fragment that shows a match; Bleve also returns the start
-	// of a field where nothing matched.
-	for _, marked := range []bool{true, false} {
-		for _, f := range []string{fieldBody, fieldLead} {
-			frags := h.Fragments[f]
-			joined := strings.Join(frags, " … ")
-			if len(frags) == 0 || (marked && !strings.Contains(joined, "<mark>")) {
-				continue
+	// The place in the body or lead where the query's words meet; else
+	// the start of the lead.
+	if m != nil {
+		for _, text := range []string{d.Body, d.Lead} {
+			if s, ok := snippet(analyzer, text, m); ok {
+				hit.Snippet = s
+				break
 			}
-			// Parts of one compound are marked one by one; join
-			// touching marks so the word reads as one match.
-			hit.Snippet = strings.ReplaceAll(joined, "</mark><mark>", "")
-			break
-		}
-		if hit.Snippet != "" {
-			break
 		}
 	}
 	if hit.Snippet == "" {
@@ -599,28 +609,24 @@ func truncate(s string, n int) string {
 	return cut + " …"
 }
 
-func facetValues(fr *search.FacetResult, byValue bool) []FacetValue {
-	if fr == nil || fr.Terms == nil {
-		return []FacetValue{}
+// facetValues lists the counts of one facet, by count (or, for years,
+// newest first), cut to size.
+func facetValues(counts map[string]int, byValue bool, size int) []FacetValue {
+	out := make([]FacetValue, 0, len(counts))
+	for v, n := range counts {
+		out = append(out, FacetValue{Value: v, Count: n})
 	}
-	terms := fr.Terms.Terms()
-	out := make([]FacetValue, 0, len(terms))
-	for _, t := range terms {
-		out = append(out, FacetValue{Value: t.Term, Count: t.Count})
-	}
-	if byValue { // years: newest first, like a timeline
-		sort.Slice(out, func(i, j int) bool {
-			a, _ := strconv.Atoi(out[i].Value)
-			b, _ := strconv.Atoi(out[j].Value)
-			return a > b
-		})
-	} else {
-		sort.SliceStable(out, func(i, j int) bool {
-			if out[i].Count != out[j].Count {
-				return out[i].Count > out[j].Count
-			}
-			return out[i].Value < out[j].Value
-		})
+	sort.Slice(out, func(i, j int) bool {
+		if byValue { // years: newest first, like a timeline
+			return out[i].Value > out[j].Value
+		}
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Value < out[j].Value
+	})
+	if len(out) > size {
+		out = out[:size]
 	}
 	return out
 }

@@ -1,11 +1,13 @@
 package index
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/klauspost/compress/zstd"
 	bolt "go.etcd.io/bbolt"
 
 	"stichwort"
@@ -14,9 +16,16 @@ import (
 var docsBucket = []byte("docs")
 
 // store keeps whole Documents by id. It is the source of truth from which
-// the Bleve index can always be rebuilt.
+// the Bleve index can always be rebuilt, and the only place the full text
+// lives: the Bleve index stores no text (see newMapping).
+//
+// Values are JSON compressed with zstd (a news article compresses to about
+// a third); values written before compression was introduced are plain
+// JSON and still read, told apart by their first byte.
 type store struct {
-	db *bolt.DB
+	db  *bolt.DB
+	enc *zstd.Encoder // EncodeAll and DecodeAll are safe for concurrent use
+	dec *zstd.Decoder
 }
 
 func openStore(path string) (*store, error) {
@@ -35,19 +44,67 @@ func openStore(path string) (*store, error) {
 		db.Close()
 		return nil, fmt.Errorf("index: init %s: %w", path, err)
 	}
-	return &store{db: db}, nil
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("index: zstd: %w", err)
+	}
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(64<<20))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("index: zstd: %w", err)
+	}
+	return &store{db: db, enc: enc, dec: dec}, nil
+}
+
+// encode is the stored form of d.
+func (s *store) encode(d *stichwort.Document) ([]byte, error) {
+	data, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	return s.enc.EncodeAll(data, make([]byte, 0, len(data)/2)), nil
+}
+
+// zstdMagic starts every zstd frame; JSON starts with '{'.
+var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
+
+// decode reads a stored value (zstd-compressed or plain JSON) into d.
+func (s *store) decode(data []byte, d *stichwort.Document) error {
+	return decodeStored(s.dec, data, d)
+}
+
+// decodeStored reads a stored value with dec (zstd-compressed or plain
+// JSON) into d.
+func decodeStored(dec *zstd.Decoder, data []byte, d *stichwort.Document) error {
+	if bytes.HasPrefix(data, zstdMagic) {
+		raw, err := dec.DecodeAll(data, nil)
+		if err != nil {
+			return err
+		}
+		data = raw
+	}
+	return json.Unmarshal(data, d)
 }
 
 // put writes docs in one transaction: all or none.
 func (s *store) put(docs []stichwort.Document) error {
+	// Encode outside the write transaction, on all cores: bbolt allows one
+	// writer at a time, and compression is most of a put's work.
+	vals := make([][]byte, len(docs))
+	errs := make([]error, len(docs))
+	parallel(len(docs), func(i int) {
+		vals[i], errs[i] = s.encode(&docs[i])
+	})
+	for i, err := range errs {
+		if err != nil {
+			return fmt.Errorf("encode %s: %w", docs[i].ID, err)
+		}
+	}
 	return s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(docsBucket)
-		for _, d := range docs {
-			data, err := json.Marshal(d)
-			if err != nil {
-				return fmt.Errorf("encode %s: %w", d.ID, err)
-			}
-			if err := b.Put([]byte(d.ID), data); err != nil {
+		for i, d := range docs {
+			if err := b.Put([]byte(d.ID), vals[i]); err != nil {
 				return err
 			}
 		}
@@ -62,7 +119,7 @@ func (s *store) get(id string) (stichwort.Document, error) {
 		if data == nil {
 			return ErrNotFound
 		}
-		return json.Unmarshal(data, &d)
+		return s.decode(data, &d)
 	})
 	return d, err
 }
@@ -79,7 +136,7 @@ func (s *store) getMany(ids []string) (map[string]stichwort.Document, error) {
 				continue
 			}
 			var d stichwort.Document
-			if err := json.Unmarshal(data, &d); err != nil {
+			if err := s.decode(data, &d); err != nil {
 				return fmt.Errorf("decode %s: %w", id, err)
 			}
 			out[id] = d
@@ -94,7 +151,7 @@ func (s *store) each(fn func(stichwort.Document) error) error {
 	return s.db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(docsBucket).ForEach(func(k, v []byte) error {
 			var d stichwort.Document
-			if err := json.Unmarshal(v, &d); err != nil {
+			if err := s.decode(v, &d); err != nil {
 				return fmt.Errorf("decode %s: %w", k, err)
 			}
 			return fn(d)
@@ -111,4 +168,8 @@ func (s *store) count() int {
 	return n
 }
 
-func (s *store) close() error { return s.db.Close() }
+func (s *store) close() error {
+	s.enc.Close()
+	s.dec.Close()
+	return s.db.Close()
+}

@@ -174,7 +174,7 @@ func (x *Index) Related(ctx context.Context, id string, n int) ([]Hit, error) {
 	out := make([]Hit, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		if rd, ok := docs[h.ID]; ok {
-			out = append(out, hitOf(rd, h))
+			out = append(out, hitOf(rd, h.Score, nil, nil))
 		}
 	}
 	return out, nil
