@@ -174,7 +174,11 @@ func Check(ctx context.Context, dir string, expect []string) (CheckReport, error
 		if err != nil {
 			return rep, fmt.Errorf("index: %w", err)
 		}
-		x := &Index{dir: dir, logger: slog.New(slog.DiscardHandler), docs: &store{db: db, dec: dec}, syn: syn, bleve: b}
+		facets := newFacetDict()
+		if err := facets.load(db); err != nil {
+			problem("Facetten-Verzeichnis nicht lesbar: %v", err)
+		}
+		x := &Index{dir: dir, logger: slog.New(slog.DiscardHandler), docs: &store{db: db, dec: dec, facets: facets}, syn: syn, bleve: b}
 		rep.Query = checkQuery(first.Title)
 		// Narrowed to the document's source and day, so that a corpus of
 		// similar titles still has it among the first hits.

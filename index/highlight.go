@@ -12,9 +12,8 @@ import (
 )
 
 // Snippets are cut from the document store's text, analysed again with
-// the index's analyser: the index keeps neither stored fields nor term
-// vectors, which made it three times smaller and indexing faster (see
-// docs/BENCHMARKS.md). Analysing the ten texts of a result page costs
+// the index's analyser: the index stores no text, which made it a third
+// smaller and its searches faster (see docs/BENCHMARKS.md). Analysing the ten texts of a result page costs
 // little because the analyser caches its work per word.
 
 // snippetWidth is the length of a snippet in bytes of text, about two
@@ -108,11 +107,12 @@ func (x *Index) newMatcher(pq Query, fuzzy bool) *matcher {
 type span struct{ start, end int }
 
 // snippet returns an HTML fragment of text (escaped, matches in <mark>)
-// around the place where most of the query's words meet, and whether
-// anything matched.
-func snippet(analyzer analysis.Analyzer, text string, m *matcher) (string, bool) {
+// around the place where most of the query's words meet, and its score:
+// the number of distinct terms matched there (0: nothing matched). A
+// whole word counts more than its compound parts alone.
+func snippet(analyzer analysis.Analyzer, text string, m *matcher) (string, int) {
 	if m.empty() || text == "" {
-		return "", false
+		return "", 0
 	}
 	var hits []span
 	var terms []string // the term of each hit, for counting distinct ones
@@ -126,7 +126,7 @@ func snippet(analyzer analysis.Analyzer, text string, m *matcher) (string, bool)
 		}
 	}
 	if len(hits) == 0 {
-		return "", false
+		return "", 0
 	}
 	// The window starting at the hit after which the most distinct terms
 	// follow within the snippet's width.
@@ -173,7 +173,7 @@ func snippet(analyzer analysis.Analyzer, text string, m *matcher) (string, bool)
 	if end < len(text) {
 		b.WriteString(" …")
 	}
-	return b.String(), true
+	return b.String(), bestCount
 }
 
 // mergeSpans clips the hits to [start, end) and joins overlapping and

@@ -12,7 +12,6 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
 
 	"stichwort"
 	"stichwort/index/german"
@@ -132,6 +131,13 @@ func (x *Index) Put(ctx context.Context, docs []stichwort.Document) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// Facet terms are assigned before the store is written, which records
+	// them with the documents.
+	for _, d := range docs {
+		for _, v := range docFacets(d) {
+			x.docs.facets.term(v)
+		}
+	}
 	// The store first: if we crash before Bleve's batch lands, Open notices
 	// the difference and rebuilds; the other order could lose documents.
 	if err := x.docs.put(docs); err != nil {
@@ -139,7 +145,7 @@ func (x *Index) Put(ctx context.Context, docs []stichwort.Document) error {
 	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	if err := indexBatches(ctx, x.bleve, docs); err != nil {
+	if err := indexBatches(ctx, x.bleve, x.docs.facets, docs); err != nil {
 		return err
 	}
 	x.noteVocabulary(docs)
@@ -166,9 +172,8 @@ func prepare(d *stichwort.Document) error {
 // at a time: Bleve analyses a batch on all cores but builds its segment on
 // one, so a second batch keeps the other core busy. A document that
 // occurs twice in docs is indexed once, as its last occurrence.
-func indexBatches(ctx context.Context, b bleve.Index, docs []stichwort.Document) error {
+func indexBatches(ctx context.Context, b bleve.Index, dict *facetDict, docs []stichwort.Document) error {
 	docs = lastOccurrences(docs)
-	analyzer := b.Mapping().AnalyzerNamed(textAnalyzer)
 	var (
 		wg    sync.WaitGroup
 		slots = make(chan struct{}, 2)
@@ -193,7 +198,7 @@ func indexBatches(ctx context.Context, b bleve.Index, docs []stichwort.Document)
 			defer func() { <-slots }()
 			batch := b.NewBatch()
 			for _, d := range docs[start:end] {
-				if err := batch.Index(d.ID, record(d, analyzer)); err != nil {
+				if err := batch.Index(d.ID, record(d, dict)); err != nil {
 					fail(fmt.Errorf("index: %s: %w", d.URL, err))
 					return
 				}
@@ -226,18 +231,13 @@ func lastOccurrences(docs []stichwort.Document) []stichwort.Document {
 	return out
 }
 
-// record is what Bleve sees of a document. With an analyzer, it includes
-// the word pairs of the text fields for phrase search (phrase.go).
-func record(d stichwort.Document, analyzer analysis.Analyzer) map[string]any {
+// record is what Bleve sees of a document. Without a facet dictionary
+// (the percolator's batch index) it has no facet field.
+func record(d stichwort.Document, dict *facetDict) map[string]any {
 	keys := make([]string, len(d.Tags))
 	for i, t := range d.Tags {
 		keys[i] = stichwort.TagKey(t)
 	}
-	facets := make([]string, 0, len(d.Tags)+len(d.States)+5)
-	for _, t := range d.Tags {
-		facets = append(facets, facetTag+t)
-	}
-	facets = append(facets, facetType+d.Type, facetSource+d.Source)
 	r := map[string]any{
 		fieldTitle:   d.Title,
 		fieldLead:    d.Lead,
@@ -247,29 +247,37 @@ func record(d stichwort.Document, analyzer analysis.Analyzer) map[string]any {
 		fieldSource:  d.Source,
 	}
 	if !d.Date.IsZero() {
-		year := strconv.Itoa(d.Date.Year())
 		r[fieldDate] = d.Date.UTC()
-		r[fieldYear] = year
-		facets = append(facets, facetYear+year, facetMonth+d.Date.Format("2006-01"))
+		r[fieldYear] = strconv.Itoa(d.Date.Year())
 	}
 	if len(d.States) > 0 {
 		r[fieldState] = d.States
-		for _, s := range d.States {
-			facets = append(facets, facetState+s)
-		}
 	}
-	r[fieldFacet] = facets
-	if analyzer != nil {
-		var pairs []string
-		for _, f := range textFields {
-			text, _ := r[f.name].(string)
-			if text != "" {
-				pairs = pairTerms(pairs, pairPrefix[f.name], analyzer.Analyze([]byte(text)))
-			}
+	if dict != nil {
+		values := docFacets(d)
+		terms := make([]string, len(values))
+		for i, v := range values {
+			terms[i] = dict.term(v)
 		}
-		r[fieldPairs] = pairs
+		r[fieldFacet] = terms
 	}
 	return r
+}
+
+// docFacets lists the facet values of d, each behind its facet's prefix.
+func docFacets(d stichwort.Document) []string {
+	out := make([]string, 0, len(d.Tags)+len(d.States)+4)
+	for _, t := range d.Tags {
+		out = append(out, facetTag+t)
+	}
+	out = append(out, facetType+d.Type, facetSource+d.Source)
+	if !d.Date.IsZero() {
+		out = append(out, facetYear+strconv.Itoa(d.Date.Year()), facetMonth+d.Date.Format("2006-01"))
+	}
+	for _, s := range d.States {
+		out = append(out, facetState+s)
+	}
+	return out
 }
 
 // Get returns the stored document with the id, or ErrNotFound.
@@ -321,14 +329,14 @@ func (x *Index) Reindex(ctx context.Context) error {
 		pending = append(pending, d)
 		n++
 		if len(pending) == 4*batchSize { // enough for indexBatches to overlap batches
-			err := indexBatches(ctx, nb, pending)
+			err := indexBatches(ctx, nb, x.docs.facets, pending)
 			pending = pending[:0]
 			return err
 		}
 		return nil
 	})
 	if err == nil {
-		err = indexBatches(ctx, nb, pending)
+		err = indexBatches(ctx, nb, x.docs.facets, pending)
 	}
 	if err == nil {
 		err = x.docs.put(updated)

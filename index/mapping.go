@@ -18,10 +18,11 @@ const (
 	fieldYear    = "year"
 	fieldDate    = "date"
 	fieldState   = "state" // Bundesland
-	// fieldFacet holds every facet value of a document, each behind the
-	// prefix of its facet (facetTag …). One field instead of one per facet
-	// lets a search visit one doc-values column per hit instead of six,
-	// which at 100,000 documents was half of a search's time.
+	// fieldFacet holds every facet value of a document (each behind the
+	// prefix of its facet, facetTag …) as a short term of the facet
+	// dictionary (facetdict.go). One field instead of one per facet lets a
+	// search visit one doc-values column per hit instead of six, which was
+	// half of a search's time.
 	fieldFacet = "facet"
 )
 
@@ -38,7 +39,7 @@ const (
 // mappingVersion changes whenever newMapping indexes documents
 // differently; Open rebuilds an index whose version differs from the
 // document store.
-const mappingVersion = "2"
+const mappingVersion = "4"
 
 // mappingVersionKey is where the index records its mappingVersion
 // (Bleve's internal key-value space).
@@ -62,17 +63,18 @@ var textFields = []struct {
 
 // newMapping describes how a Document is indexed. Nothing is indexed
 // dynamically and there is no _all field: every field is declared with only
-// the capabilities it needs. No field is stored and none has term vectors:
-// the text lives in the document store, snippets are highlighted by
-// analysing it again (highlight.go), and phrases are matched through word
-// pairs. Doc values exist only for the facet and the date (sorting). Each
-// of these choices was measured; see docs/BENCHMARKS.md.
+// the capabilities it needs. No field is stored: the text lives in the
+// document store and snippets are highlighted by analysing it again
+// (highlight.go). The text fields keep term vectors (positions) for
+// phrase search: word pairs instead cost four times the indexing time.
+// Doc values exist only for the facet and the date (sorting). Each of
+// these choices was measured; see docs/BENCHMARKS.md.
 func newMapping(extraParts []string) (mapping.IndexMapping, error) {
 	text := func() *mapping.FieldMapping {
 		f := mapping.NewTextFieldMapping()
 		f.Analyzer = textAnalyzer
 		f.Store = false
-		f.IncludeTermVectors = false
+		f.IncludeTermVectors = true // positions, for phrases
 		f.IncludeInAll = false
 		f.DocValues = false
 		return f
@@ -99,7 +101,6 @@ func newMapping(extraParts []string) (mapping.IndexMapping, error) {
 		doc.AddFieldMappingsAt(f, keywordField(false))
 	}
 	doc.AddFieldMappingsAt(fieldFacet, keywordField(true))
-	doc.AddFieldMappingsAt(fieldPairs, keywordField(false))
 	doc.AddFieldMappingsAt(fieldDate, date)
 
 	im := mapping.NewIndexMapping()

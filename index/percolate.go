@@ -114,7 +114,7 @@ func (p *Percolator) Match(ctx context.Context, docs []stichwort.Document, searc
 		return nil, fmt.Errorf("index: percolate: %w", err)
 	}
 	defer mem.Close()
-	if err := indexBatches(ctx, mem, batch); err != nil {
+	if err := indexBatches(ctx, mem, nil, batch); err != nil {
 		return nil, fmt.Errorf("index: percolate: %w", err)
 	}
 

@@ -182,7 +182,7 @@ func (x *Index) search(ctx context.Context, r Request, pq Query, from int, fuzzy
 	if err != nil {
 		return Result{}, fmt.Errorf("index: search: %w", err)
 	}
-	facets := splitFacets(res.Facets[fieldFacet])
+	facets := x.splitFacets(res.Facets[fieldFacet])
 	// A selected disjunctive facet is counted without its own selection.
 	for _, g := range groups {
 		if len(g.values) == 0 {
@@ -194,7 +194,7 @@ func (x *Index) search(ctx context.Context, r Request, pq Query, from int, fuzzy
 		if err != nil {
 			return Result{}, fmt.Errorf("index: facet %s: %w", g.name, err)
 		}
-		facets[g.prefix] = splitFacets(fres.Facets[fieldFacet])[g.prefix]
+		facets[g.prefix] = x.splitFacets(fres.Facets[fieldFacet])[g.prefix]
 	}
 
 	ids := make([]string, len(res.Hits))
@@ -236,22 +236,23 @@ func (x *Index) search(ctx context.Context, r Request, pq Query, from int, fuzzy
 // cut to its own size after splitting (facetValues).
 const allFacetValues = 1 << 20
 
-// splitFacets sorts the values of fieldFacet by their prefix into the
-// facets they belong to: prefix → value → count.
-func splitFacets(fr *search.FacetResult) map[string]map[string]int {
+// splitFacets looks up the values of fieldFacet's terms and sorts them by
+// their prefix into the facets they belong to: prefix → value → count.
+func (x *Index) splitFacets(fr *search.FacetResult) map[string]map[string]int {
 	out := make(map[string]map[string]int)
 	if fr == nil || fr.Terms == nil {
 		return out
 	}
 	for _, t := range fr.Terms.Terms() {
-		if len(t.Term) < 2 || t.Term[1] != ':' {
+		v, ok := x.docs.facets.value(t.Term)
+		if !ok || len(v) < 2 || v[1] != ':' {
 			continue
 		}
-		p := t.Term[:2]
+		p := v[:2]
 		if out[p] == nil {
 			out[p] = make(map[string]int)
 		}
-		out[p][t.Term[2:]] = t.Count
+		out[p][v[2:]] = t.Count
 	}
 	return out
 }
@@ -441,8 +442,7 @@ func (x *Index) termQuery(t Term, fuzzy bool) query.Query {
 	if analyzer == nil {
 		return nil
 	}
-	ts := analyzer.Analyze([]byte(t.Text))
-	positions := groupByPosition(ts)
+	positions := groupByPosition(analyzer.Analyze([]byte(t.Text)))
 	if len(positions) == 0 {
 		return nil
 	}
@@ -458,7 +458,10 @@ func (x *Index) termQuery(t Term, fuzzy bool) query.Query {
 		if fuzzy && !t.Phrase {
 			q = fuzzyQuery(f.name, positions, german.Fold(t.Text))
 		} else {
-			q = phraseQuery(f.name, ts)
+			mq := bleve.NewMatchPhraseQuery(t.Text)
+			mq.SetField(f.name)
+			mq.Analyzer = textAnalyzer
+			q = mq
 		}
 		q.(query.BoostableQuery).SetBoost(f.boost)
 		alts = append(alts, q)
@@ -575,13 +578,14 @@ func hitOf(d stichwort.Document, score float64, analyzer analysis.Analyzer, m *m
 	if len(d.Parents) > 0 {
 		hit.Parent = d.Parents[0]
 	}
-	// The place in the body or lead where the query's words meet; else
-	// the start of the lead.
+	// The place in the lead or body where most of the query's words meet;
+	// else the start of the lead. On a tie the lead wins: it says what
+	// the article is about.
 	if m != nil {
-		for _, text := range []string{d.Body, d.Lead} {
-			if s, ok := snippet(analyzer, text, m); ok {
-				hit.Snippet = s
-				break
+		best := 0
+		for _, text := range []string{d.Lead, d.Body} {
+			if s, score := snippet(analyzer, text, m); score > best {
+				hit.Snippet, best = s, score
 			}
 		}
 	}

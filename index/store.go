@@ -23,9 +23,10 @@ var docsBucket = []byte("docs")
 // a third); values written before compression was introduced are plain
 // JSON and still read, told apart by their first byte.
 type store struct {
-	db  *bolt.DB
-	enc *zstd.Encoder // EncodeAll and DecodeAll are safe for concurrent use
-	dec *zstd.Decoder
+	db     *bolt.DB
+	enc    *zstd.Encoder // EncodeAll and DecodeAll are safe for concurrent use
+	dec    *zstd.Decoder
+	facets *facetDict // written with every put
 }
 
 func openStore(path string) (*store, error) {
@@ -54,7 +55,12 @@ func openStore(path string) (*store, error) {
 		db.Close()
 		return nil, fmt.Errorf("index: zstd: %w", err)
 	}
-	return &store{db: db, enc: enc, dec: dec}, nil
+	facets := newFacetDict()
+	if err := facets.load(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("index: load %s: %w", path, err)
+	}
+	return &store{db: db, enc: enc, dec: dec, facets: facets}, nil
 }
 
 // encode is the stored form of d.
@@ -87,7 +93,8 @@ func decodeStored(dec *zstd.Decoder, data []byte, d *stichwort.Document) error {
 	return json.Unmarshal(data, d)
 }
 
-// put writes docs in one transaction: all or none.
+// put writes docs and the new facet terms in one transaction: all or
+// none.
 func (s *store) put(docs []stichwort.Document) error {
 	// Encode outside the write transaction, on all cores: bbolt allows one
 	// writer at a time, and compression is most of a put's work.
@@ -108,7 +115,7 @@ func (s *store) put(docs []stichwort.Document) error {
 				return err
 			}
 		}
-		return nil
+		return s.facets.flush(tx)
 	})
 }
 
