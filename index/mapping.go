@@ -39,7 +39,7 @@ const (
 // mappingVersion changes whenever newMapping indexes documents
 // differently; Open rebuilds an index whose version differs from the
 // document store.
-const mappingVersion = "4"
+const mappingVersion = "5"
 
 // mappingVersionKey is where the index records its mappingVersion
 // (Bleve's internal key-value space).

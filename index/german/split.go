@@ -47,7 +47,10 @@ var endings = []string{"ern", "en", "er", "es", "e", "n", "s"}
 // parts are themselves split again, so "datenschutzkonferenz" gives
 // datenschutz, konferenz, daten and schutz.
 func (s *Splitter) Split(w string) []Part {
-	if utf8.RuneCountInString(w) < s.MinWord || !isLetters(w) {
+	// The longest German words in use have about 40 letters; longer runs
+	// of letters are not words (and the split search grows steeply with
+	// length: 800 letters took 50 ms).
+	if n := utf8.RuneCountInString(w); n < s.MinWord || n > maxSplitLen || !isLetters(w) {
 		return nil
 	}
 	if v, ok := s.cache.Load(w); ok {
@@ -61,6 +64,9 @@ func (s *Splitter) Split(w string) []Part {
 	s.cache.Store(w, parts)
 	return parts
 }
+
+// maxSplitLen is the longest word, in letters, that is split.
+const maxSplitLen = 64
 
 // maxCached bounds the split cache (about 100 bytes an entry).
 const maxCached = 200_000
