@@ -106,6 +106,14 @@ func (x *Index) newMatcher(pq Query, fuzzy bool) *matcher {
 // span is a byte range of the text.
 type span struct{ start, end int }
 
+// Long texts (a resolution PDF runs to 100 KB) are searched for matches
+// a window at a time, and no further than snippetScan: the first window
+// with a match gives the snippet.
+const (
+	snippetWindow = 6 << 10
+	snippetScan   = 64 << 10
+)
+
 // snippet returns an HTML fragment of text (escaped, matches in <mark>)
 // around the place where most of the query's words meet, and its score:
 // the number of distinct terms matched there (0: nothing matched). A
@@ -114,14 +122,33 @@ func snippet(analyzer analysis.Analyzer, text string, m *matcher) (string, int) 
 	if m.empty() || text == "" {
 		return "", 0
 	}
+	for from := 0; from < len(text) && from < snippetScan; {
+		to := len(text)
+		if to-from > snippetWindow {
+			// Cut at a space, so no word is split between windows.
+			to = from + snippetWindow
+			if i := strings.LastIndexByte(text[from:to], ' '); i > 0 {
+				to = from + i
+			}
+		}
+		if s, score := snippetIn(analyzer, text, from, to, m); score > 0 {
+			return s, score
+		}
+		from = to
+	}
+	return "", 0
+}
+
+// snippetIn is snippet for the matches in text[from:to].
+func snippetIn(analyzer analysis.Analyzer, text string, from, to int, m *matcher) (string, int) {
 	var hits []span
 	var terms []string // the term of each hit, for counting distinct ones
-	for _, tok := range analyzer.Analyze([]byte(text)) {
-		if tok.Start < 0 || tok.End > len(text) || tok.Start >= tok.End {
+	for _, tok := range analyzer.Analyze([]byte(text[from:to])) {
+		if tok.Start < 0 || tok.End > to-from || tok.Start >= tok.End {
 			continue
 		}
 		if m.matches(tok.Term) {
-			hits = append(hits, span{tok.Start, tok.End})
+			hits = append(hits, span{from + tok.Start, from + tok.End})
 			terms = append(terms, string(tok.Term))
 		}
 	}
