@@ -39,7 +39,7 @@ const (
 // mappingVersion changes whenever newMapping indexes documents
 // differently; Open rebuilds an index whose version differs from the
 // document store.
-const mappingVersion = "5"
+const mappingVersion = "6"
 
 // mappingVersionKey is where the index records its mappingVersion
 // (Bleve's internal key-value space).
@@ -102,6 +102,10 @@ func newMapping(extraParts []string) (mapping.IndexMapping, error) {
 	}
 	doc.AddFieldMappingsAt(fieldFacet, keywordField(true))
 	doc.AddFieldMappingsAt(fieldDate, date)
+	// Without this, Bleve adds an empty "_all" composite field to every
+	// document even though no field is included in it, and building the
+	// segment spends 5 % of indexing on it.
+	doc.AddSubDocumentMapping("_all", mapping.NewDocumentDisabledMapping())
 
 	im := mapping.NewIndexMapping()
 	if err := german.DefineAnalyzer(im, textAnalyzer, extraParts); err != nil {
