@@ -13,16 +13,19 @@ import (
 )
 
 // CachedAnalyzer is an analysis chain that remembers how it analysed each
-// whitespace-delimited chunk of text ("Verwaltungscloud,", "die"). News
-// text follows Zipf's law, so nearly every chunk of a document has been
-// seen before, and copying its cached tokens is much cheaper than running
-// the tokenizer and filters again. The tokens are exactly those of the
-// chain run on the whole text: same terms, byte offsets, positions, types.
+// whitespace-delimited chunk of text ("Verwaltungscloud", "die"), less the
+// punctuation at its edges ("(Verwaltungscloud)," is looked up as
+// "Verwaltungscloud"). News text follows Zipf's law, so nearly every chunk
+// of a document has been seen before, and copying its cached tokens is
+// much cheaper than running the tokenizer and filters again. The tokens
+// are exactly those of the chain run on the whole text: same terms, byte
+// offsets, positions, types.
 //
 // That holds only for a chain whose tokenizer never joins text across
-// whitespace (Unicode words, HyphenTokenizer), whose filters look at one
-// token at a time (no shingles, no filters that read neighbours) and that
-// has no char filters. See chunk.go for how the text is cut.
+// whitespace (Unicode words, HyphenTokenizer) and never makes a token of
+// the punctuation cut off, whose filters look at one token at a time (no
+// shingles, no filters that read neighbours) and that has no char
+// filters. See chunk.go for how the text is cut and trimmed.
 //
 // Terms of the returned tokens share memory with the cache: callers must
 // not modify a token's Term bytes (Bleve's indexing and query code only
@@ -85,6 +88,11 @@ func (a *CachedAnalyzer) Analyze(input []byte) analysis.TokenStream {
 			break
 		}
 		i = end
+		lo, hi := trimChunk(input[start:end])
+		if lo == hi {
+			continue // only punctuation: no tokens, no positions
+		}
+		start, end = start+lo, start+hi
 		chunk := input[start:end]
 		var e *chunkEntry
 		if len(chunk) <= maxCachedChunk {

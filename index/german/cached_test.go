@@ -180,6 +180,16 @@ var edgeCases = []struct{ name, in string }{
 	{"url", "Siehe https://www.example.org/very/long/path/to/a/document/with/a-name-that-is-long.html?x=1&y=2 oder www.stichwort.test"},
 	{"long word", strings.Repeat("Verwaltungsdigitalisierung", 4) + " Datenschutzgrundverordnungsanpassungsgesetz"},
 	{"repeated chunks", "die Stadt und die Stadt und die Stadt-Verwaltung und die Stadt"},
+	{"punctuation around words", "„Zwillinge“, (Zwillinge) Zwillinge. Zwillinge; »Zwillinge« ‚Zwillinge‘ Zwillinge… [Zwillinge]: Zwillinge?!"},
+	{"only punctuation", "– — … ! ? , . - -- (( )) „“ ' \" § • ‹› die – Stadt"},
+	{"abbreviations with full stops", "z.B. U.S.A. u.a. Nr. 5. S. 12f. (vgl. Abs. 3) d.h.,"},
+	{"numbers in punctuation", "(1.000), 3,5. 12:30. „2024“ -5 +3 50%. 5€, §§ 12–14 1.-3. 10'000 3,5,"},
+	{"apostrophes at edges", "’s 'n Hans’ Klaus' ‚geht’s‘ 'Peter's' rock'n'roll' ö' Grass’."},
+	{"hyphens at edges", "-Strategie Bund-Länder- (KI-)Verordnung „E-Government“- --x-- x--y -KI-Verordnung-"},
+	{"marks after punctuation", "(\u0301a) „\u302eb“ ,\u00adc .\u200dx \u2019\u0308s a.\u0301"},
+	{"underscore and symbols", "_a_ #hashtag @user https://x.de/a_b. C++ AT&T *wichtig* ~5 ^2 `x` {a} <b> a|b"},
+	{"hebrew and quotes", "\"שלום\" צה\"ל (א'ב') ב' א'. 'א'"},
+	{"repeated with punctuation", "die Stadt, die Stadt. (die Stadt) „die Stadt“ die Stadt-Verwaltung. Stadt-Verwaltung,"},
 }
 
 // TestCachedAnalyzerEdgeCases compares the cached analyzer with its chain

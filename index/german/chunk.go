@@ -121,3 +121,89 @@ func nextChunk(input []byte, i int) (start, end int) {
 		end = next
 	}
 }
+
+// Punctuation at the edges of a chunk ("Zwillinge," "(Zwillinge"
+// "„Zwillinge“") is cut off before the cache lookup, so that a word and
+// the marks around it are one cache entry, not one per mark. That is exact
+// because the cut runes never become tokens nor part of one: segmentation
+// (UAX #29) puts them in segments of their own, which the tokenizer skips
+// without counting a position. Those that can sit inside a word or number
+// ("z.B", "3,5", "geht’s", "1.000", "KI-Verordnung") do so only between
+// two letters or digits, which a chunk's edge never is, and the hyphen
+// tokenizer joins two tokens only across a hyphen between them. Never cut:
+// '_' and its kin (ExtendNumLet joins words at either end), and the
+// apostrophe after a non-ASCII rune (WB7a makes it part of a Hebrew
+// word: "א'"). A cut prefix followed by a mark or format character stays:
+// the mark belongs to the rune before it (WB4), and alone at the start of
+// the chunk it might begin a token (U+302E does).
+// TestTrimChunkRunes checks every cut rune on both edges next to a wide
+// sample of runes; FuzzCachedAnalyzerEquivalence checks whole texts.
+
+// edgePunctASCII marks the ASCII runes cut from chunk edges: all
+// punctuation and symbols but '_'.
+var edgePunctASCII = func() (t [utf8.RuneSelf]bool) {
+	for _, c := range []byte("!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~") {
+		t[c] = true
+	}
+	return t
+}()
+
+// isEdgePunct reports whether r is cut from chunk edges. Beyond ASCII,
+// the quotation marks, dashes and signs of German text.
+func isEdgePunct(r rune) bool {
+	if r < utf8.RuneSelf {
+		return edgePunctASCII[r]
+	}
+	switch r {
+	case '¡', '§', '«', '°', '»', '¿',
+		'‐', '‑', '‒', '–', '—', '―', // hyphen and dashes U+2010–2015
+		'‘', '’', '‚', '‛', '“', '”', '„', '‟', // quotation marks U+2018–201F
+		'†', '‡', '•', '…', '‰', '′', '″', '‹', '›', '€':
+		return true
+	}
+	return false
+}
+
+// keptASCII marks the bytes that are ASCII and not cut from chunk edges.
+var keptASCII = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = !edgePunctASCII[c]
+	}
+	return t
+}()
+
+// trimChunk returns the bounds of chunk without the punctuation at its
+// edges; lo == hi when nothing else is left.
+func trimChunk(chunk []byte) (lo, hi int) {
+	hi = len(chunk)
+	if hi == 0 || keptASCII[chunk[0]] && keptASCII[chunk[hi-1]] {
+		return 0, hi // most chunks: an ASCII letter or digit at each end
+	}
+	for lo < hi {
+		r, n := rune(chunk[lo]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(chunk[lo:])
+		}
+		if !isEdgePunct(r) {
+			break
+		}
+		lo += n
+	}
+	if lo == hi {
+		return lo, lo
+	}
+	if lo > 0 && gluesToSpace(chunk, lo) {
+		lo = 0 // keep the mark with the rune before it
+	}
+	for hi > lo {
+		r, n := rune(chunk[hi-1]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeLastRune(chunk[:hi])
+		}
+		if !isEdgePunct(r) || r == '\'' && hi-2 >= lo && chunk[hi-2] >= utf8.RuneSelf {
+			break
+		}
+		hi -= n
+	}
+	return lo, hi
+}
