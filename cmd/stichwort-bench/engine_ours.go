@@ -10,10 +10,10 @@ import (
 )
 
 // importBatch is the batch size of `stichwort import`.
-const importBatch = 1000
+const importBatch = 4000
 
 // indexOurs indexes the corpus with stichwort's index package as
-// `stichwort import` does (index.Open, Put in batches of 1000, parsing
+// `stichwort import` does (index.Open, Put in batches of 4000, parsing
 // overlapped with indexing) into dir/index, the layout of a data folder.
 // The driver prefers the real binary; this path exists for profiling
 // (-cpuprofile, -memprofile) and when no binary is given.

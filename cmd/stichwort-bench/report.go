@@ -223,7 +223,7 @@ func writeReport(w io.Writer, res *results) error {
 		}
 		label := engineLabels[e]
 		if e == "ours" && !res.Binary {
-			label = "stichwort (index package in-process: Open, Put in batches of 1000)"
+			label = "stichwort (index package in-process: Open, Put in batches of 4000)"
 		}
 		size := "—"
 		if searchable(e) {
