@@ -65,6 +65,40 @@ func (v *vocabulary) addText(text string, weight int) {
 	}
 }
 
+// WarmSuggest builds the autocomplete vocabulary now (it reads every
+// stored document) unless ctx ends first; then the next Suggest builds it.
+// A server calls it at start with its own lifetime, so that stopping the
+// server does not wait for the build (a minute at 1,000,000 documents).
+func (x *Index) WarmSuggest(ctx context.Context) error {
+	v := &x.vocab
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return x.buildVocabulary(ctx)
+}
+
+// buildVocabulary fills the vocabulary from the store unless it is built.
+// x.vocab.mu must be held.
+func (x *Index) buildVocabulary(ctx context.Context) error {
+	v := &x.vocab
+	if v.built {
+		return nil
+	}
+	v.weights = map[string]*vocabEntry{}
+	v.sorted = nil
+	if err := x.docs.each(func(d stichwort.Document) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		v.add(d)
+		return nil
+	}); err != nil {
+		v.weights = nil
+		return fmt.Errorf("index: suggest: %w", err)
+	}
+	v.built = true
+	return nil
+}
+
 // Suggest completes prefix to at most n Stichwörter and title words, the
 // most frequent first. The match ignores case and umlaut spelling.
 func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]string, error) {
@@ -75,19 +109,12 @@ func (x *Index) Suggest(ctx context.Context, prefix string, n int) ([]string, er
 	v := &x.vocab
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if !v.built {
-		// The build is not cut short by the request that started it: on a
-		// large index under load it takes longer than one client waits,
-		// and a build abandoned with every cancelled request would be
-		// started again by the next one, for ever.
-		v.weights = map[string]*vocabEntry{}
-		if err := x.docs.each(func(d stichwort.Document) error {
-			v.add(d)
-			return nil
-		}); err != nil {
-			return nil, fmt.Errorf("index: suggest: %w", err)
-		}
-		v.built = true
+	// The build is not cut short by the request that started it: on a
+	// large index under load it takes longer than one client waits, and a
+	// build abandoned with every cancelled request would be started again
+	// by the next one, for ever.
+	if err := x.buildVocabulary(context.Background()); err != nil {
+		return nil, err
 	}
 	if v.sorted == nil {
 		v.sorted = make([]*vocabEntry, 0, len(v.weights))

@@ -66,6 +66,7 @@ type Main struct {
 	limits     server.RateLimit // limits.go
 	ops        opsPart          // backup.go
 	warm       warmPart         // warm.go
+	stopWarm   context.CancelFunc
 
 	mu        sync.Mutex
 	crawling  bool
@@ -152,6 +153,9 @@ func (m *Main) Close() error {
 	m.closed = true
 	if m.cancel != nil {
 		m.cancel()
+	}
+	if m.stopWarm != nil {
+		m.stopWarm()
 	}
 	m.stopAlerts()
 	var errs []error
@@ -241,7 +245,9 @@ func (m *Main) runServe(ctx context.Context) error {
 		}
 	}()
 	fmt.Fprintf(m.Stdout, "stichwort läuft auf http://%s\n", m.Addr())
-	m.warmUp() // warm.go
+	warmCtx, stopWarm := context.WithCancel(ctx)
+	m.stopWarm = stopWarm
+	m.warmUp(warmCtx) // warm.go
 
 	if len(m.seeds) == 0 {
 		close(m.crawlDone)

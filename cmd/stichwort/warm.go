@@ -33,14 +33,19 @@ func (m *Main) withOps(cfg server.Config) server.Config {
 // with all searches for the CPU and took longer than a client waits
 // (make stress, 100,000 documents); done at start it takes seconds.
 // /readyz answers 503 until it is done.
-func (m *Main) warmUp() {
+//
+// The warm-up ends with ctx (the server stopping): at 1,000,000 documents
+// it takes about a minute, and a SIGTERM must not wait for it.
+func (m *Main) warmUp(ctx context.Context) {
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
 		defer m.warm.done.Store(true)
 		start := time.Now()
-		if _, err := m.idx.Suggest(context.Background(), "a", 1); err != nil {
-			m.logger.Warn("warm-up failed", slog.String("error", err.Error()))
+		if err := m.idx.WarmSuggest(ctx); err != nil {
+			if ctx.Err() == nil {
+				m.logger.Warn("warm-up failed", slog.String("error", err.Error()))
+			}
 			return
 		}
 		m.logger.Debug("warmed up", slog.Duration("took", time.Since(start)))
