@@ -351,6 +351,11 @@ func (x *Index) Reindex(ctx context.Context) error {
 		err = x.docs.put(updated)
 	}
 	if err == nil {
+		// The store's kept count follows what was really read, in case
+		// the store was changed behind stichwort's back (check finds that).
+		err = x.docs.setCount(n)
+	}
+	if err == nil {
 		err = nb.SetInternal(mappingVersionKey, []byte(mappingVersion))
 	}
 	if cerr := nb.Close(); err == nil {
