@@ -18,7 +18,9 @@ func TestStoreCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := func(id string) stichwort.Document { return stichwort.Document{ID: id, URL: "https://e.org/" + id, Title: id} }
+	doc := func(id string) stichwort.Document {
+		return stichwort.Document{ID: id, URL: "https://e.org/" + id, Title: id}
+	}
 	steps := []struct {
 		put  []stichwort.Document
 		want int
