@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/klauspost/compress/zstd"
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
@@ -107,11 +106,13 @@ func Check(ctx context.Context, dir string, expect []string) (CheckReport, error
 		ids = ids[:0]
 		return nil
 	}
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(64<<20))
+	docs, err := newStore(db)
 	if err != nil {
-		return rep, fmt.Errorf("index: check: %w", err)
+		problem("Dokumentenspeicher %s lässt sich nicht lesen: %v", docsPath, err)
+		return rep, nil
 	}
-	defer dec.Close()
+	defer docs.enc.Close()
+	defer docs.dec.Close()
 	err = db.View(func(tx *bolt.Tx) error {
 		bk := tx.Bucket(docsBucket)
 		if bk == nil {
@@ -121,7 +122,7 @@ func Check(ctx context.Context, dir string, expect []string) (CheckReport, error
 		return bk.ForEach(func(k, v []byte) error {
 			rep.Stored++
 			var d stichwort.Document
-			if err := decodeStored(dec, v, &d); err != nil || d.ID != string(k) || d.URL == "" || d.Title == "" {
+			if err := docs.decode(v, &d); err != nil || d.ID != string(k) || d.URL == "" || d.Title == "" {
 				bad++
 				if bad <= 5 {
 					problem("Dokument %q im Speicher ist beschädigt oder unvollständig", k)
@@ -174,11 +175,7 @@ func Check(ctx context.Context, dir string, expect []string) (CheckReport, error
 		if err != nil {
 			return rep, fmt.Errorf("index: %w", err)
 		}
-		facets := newFacetDict()
-		if err := facets.load(db); err != nil {
-			problem("Facetten-Verzeichnis nicht lesbar: %v", err)
-		}
-		x := &Index{dir: dir, logger: slog.New(slog.DiscardHandler), docs: &store{db: db, dec: dec, facets: facets}, syn: syn, bleve: b}
+		x := &Index{dir: dir, logger: slog.New(slog.DiscardHandler), docs: docs, syn: syn, bleve: b}
 		rep.Query = checkQuery(first.Title)
 		// Narrowed to the document's source and day, so that a corpus of
 		// similar titles still has it among the first hits.

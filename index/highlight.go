@@ -55,12 +55,8 @@ func (m *matcher) matches(term []byte) bool {
 // newMatcher collects the terms the query's words (and their synonyms)
 // analyse to, compound parts included; fuzzy adds tolerant matching as
 // fuzzyQuery does.
-func (x *Index) newMatcher(pq Query, fuzzy bool) *matcher {
+func (x *Index) newMatcher(analyzer analysis.Analyzer, pq Query, fuzzy bool) *matcher {
 	m := &matcher{terms: make(map[string]bool)}
-	analyzer := x.bleve.Mapping().AnalyzerNamed(textAnalyzer)
-	if analyzer == nil {
-		return m
-	}
 	addFuzzy := func(term string) {
 		r := []rune(term)
 		switch n := len(r); {

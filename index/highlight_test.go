@@ -29,7 +29,7 @@ func TestSnippet(t *testing.T) {
 		{"line breaks collapse", "Zwilling", "Erste Zeile\n\nZwillinge\tim Netz", false, []string{"Erste Zeile <mark>Zwillinge</mark> im Netz"}, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			m := x.newMatcher(ParseQuery(tt.query), tt.fuzzy)
+			m := x.newMatcher(analyzer, ParseQuery(tt.query), tt.fuzzy)
 			got, score := snippet(analyzer, tt.text, m)
 			if (score > 0) != tt.score {
 				t.Fatalf("score %d, want match %v (snippet %q)", score, tt.score, got)
@@ -56,7 +56,7 @@ func FuzzSnippet(f *testing.F) {
 	f.Add("Zwilling", "Die Stadt plant digitale Zwillinge.")
 	f.Add("Straße", "Straßen\xff & Plätze <i>")
 	f.Fuzz(func(t *testing.T, q, text string) {
-		m := x.newMatcher(ParseQuery(q), true)
+		m := x.newMatcher(analyzer, ParseQuery(q), true)
 		got, _ := snippet(analyzer, text, m)
 		if strings.Count(got, "<mark>") != strings.Count(got, "</mark>") {
 			t.Fatalf("unbalanced marks in %q", got)

@@ -12,8 +12,6 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/mapping"
 
 	"stichwort"
 	"stichwort/index/german"
@@ -95,7 +93,7 @@ func openBleve(path string) (bleve.Index, error) {
 		if merr != nil {
 			return nil, fmt.Errorf("index: mapping: %w", merr)
 		}
-		b, err = newBleve(path, m)
+		b, err = bleve.New(path, m)
 		if err == nil {
 			err = b.SetInternal(mappingVersionKey, []byte(mappingVersion))
 		}
@@ -104,13 +102,6 @@ func openBleve(path string) (bleve.Index, error) {
 		return nil, fmt.Errorf("index: open %s: %w", path, err)
 	}
 	return b, nil
-}
-
-// newBleve creates a Bleve index. Scorch's defaults are kept: larger
-// merge tiers (20 and 40 segments per tier and merge task instead of 10)
-// did not index measurably faster (docs/BENCHMARKS.md).
-func newBleve(path string, m mapping.IndexMapping) (bleve.Index, error) {
-	return bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
 }
 
 // Close releases the index.
@@ -139,13 +130,6 @@ func (x *Index) Put(ctx context.Context, docs []stichwort.Document) error {
 	defer x.wmu.Unlock()
 	if err := ctx.Err(); err != nil {
 		return err
-	}
-	// Facet terms are assigned before the store is written, which records
-	// them with the documents.
-	for _, d := range docs {
-		for _, v := range docFacets(d) {
-			x.docs.facets.term(v)
-		}
 	}
 	// The store first: if we crash before Bleve's batch lands, Open notices
 	// the difference and rebuilds; the other order could lose documents.
@@ -316,7 +300,7 @@ func (x *Index) Reindex(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("index: reindex: %w", err)
 	}
-	nb, err := newBleve(tmp, m)
+	nb, err := bleve.New(tmp, m)
 	if err != nil {
 		return fmt.Errorf("index: reindex: %w", err)
 	}

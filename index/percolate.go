@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"runtime"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
@@ -122,48 +121,38 @@ func (p *Percolator) Match(ctx context.Context, docs []stichwort.Document, searc
 	var (
 		mu       sync.Mutex
 		firstErr error
-		wg       sync.WaitGroup
-		next     = make(chan pending)
 	)
-	workers := min(runtime.GOMAXPROCS(0), len(verify))
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for v := range next {
-				sr := bleve.NewSearchRequestOptions(v.s.q, len(batch), 0, false)
-				sr.Score = "none"
-				res, err := mem.SearchInContext(ctx, sr)
-				mu.Lock()
-				if err != nil {
-					if firstErr == nil {
-						firstErr = err
-					}
-				} else if len(res.Hits) > 0 {
-					matched := make(map[string]bool, len(res.Hits))
-					for _, h := range res.Hits {
-						matched[h.ID] = true
-					}
-					var ids []string
-					for _, d := range batch {
-						if matched[d.ID] {
-							ids = append(ids, d.ID)
-						}
-					}
-					out[v.key] = ids
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	for _, v := range verify {
+	parallel(len(verify), func(i int) {
 		if ctx.Err() != nil {
-			break
+			return
 		}
-		next <- v
-	}
-	close(next)
-	wg.Wait()
+		v := verify[i]
+		sr := bleve.NewSearchRequestOptions(v.s.q, len(batch), 0, false)
+		sr.Score = "none"
+		res, err := mem.SearchInContext(ctx, sr)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			if firstErr == nil {
+				firstErr = err
+			}
+			return
+		}
+		if len(res.Hits) == 0 {
+			return
+		}
+		matched := make(map[string]bool, len(res.Hits))
+		for _, h := range res.Hits {
+			matched[h.ID] = true
+		}
+		var ids []string
+		for _, d := range batch {
+			if matched[d.ID] {
+				ids = append(ids, d.ID)
+			}
+		}
+		out[v.key] = ids
+	})
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -208,7 +208,7 @@ func (x *Index) search(ctx context.Context, r Request, pq Query, from int, fuzzy
 	var m *matcher
 	analyzer := x.bleve.Mapping().AnalyzerNamed(textAnalyzer)
 	if !pq.Empty() && analyzer != nil {
-		m = x.newMatcher(pq, fuzzy)
+		m = x.newMatcher(analyzer, pq, fuzzy)
 	}
 	out := Result{Total: res.Total, Took: res.Took, Hits: make([]Hit, 0, len(res.Hits))}
 	for _, h := range res.Hits {

@@ -68,20 +68,31 @@ func openStore(path string) (*store, error) {
 		db.Close()
 		return nil, fmt.Errorf("index: init %s: %w", path, err)
 	}
-	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+	s, err := newStore(db)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("index: zstd: %w", err)
+		return nil, fmt.Errorf("index: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// newStore wraps an open bolt database: the codecs and the facet
+// dictionary. It writes nothing, so Check uses it on a read-only database.
+func newStore(db *bolt.DB) (*store, error) {
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedDefault), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return nil, fmt.Errorf("zstd: %w", err)
 	}
 	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(64<<20))
 	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("index: zstd: %w", err)
+		enc.Close()
+		return nil, fmt.Errorf("zstd: %w", err)
 	}
 	facets := newFacetDict()
 	if err := facets.load(db); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("index: load %s: %w", path, err)
+		enc.Close()
+		dec.Close()
+		return nil, fmt.Errorf("facet dictionary: %w", err)
 	}
 	return &store{db: db, enc: enc, dec: dec, facets: facets}, nil
 }
@@ -100,14 +111,8 @@ var zstdMagic = []byte{0x28, 0xb5, 0x2f, 0xfd}
 
 // decode reads a stored value (zstd-compressed or plain JSON) into d.
 func (s *store) decode(data []byte, d *stichwort.Document) error {
-	return decodeStored(s.dec, data, d)
-}
-
-// decodeStored reads a stored value with dec (zstd-compressed or plain
-// JSON) into d.
-func decodeStored(dec *zstd.Decoder, data []byte, d *stichwort.Document) error {
 	if bytes.HasPrefix(data, zstdMagic) {
-		raw, err := dec.DecodeAll(data, nil)
+		raw, err := s.dec.DecodeAll(data, nil)
 		if err != nil {
 			return err
 		}
@@ -116,9 +121,15 @@ func decodeStored(dec *zstd.Decoder, data []byte, d *stichwort.Document) error {
 	return json.Unmarshal(data, d)
 }
 
-// put writes docs and the new facet terms in one transaction: all or
-// none.
+// put writes docs in one transaction with the facet terms they need that
+// are new (all or none), so the dictionary holds every term before the
+// index does.
 func (s *store) put(docs []stichwort.Document) error {
+	for _, d := range docs {
+		for _, v := range docFacets(d) {
+			s.facets.term(v)
+		}
+	}
 	// Encode outside the write transaction, on all cores: bbolt allows one
 	// writer at a time, and compression is most of a put's work.
 	vals := make([][]byte, len(docs))
