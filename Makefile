@@ -61,7 +61,7 @@ eval:
 	$(GO) run ./cmd/stichwort-eval
 
 ## bench: Go benchmarks of the hot paths, then stichwort, stock Bleve and SQLite FTS5 side by side on a
-## generated corpus of BENCH_DOCS documents, BENCH_ROUNDS rounds (docs/BENCHMARKS.md; about 8 minutes at 20,000)
+## generated corpus of BENCH_DOCS documents, BENCH_ROUNDS rounds (docs/BENCHMARKS.md; about 5 minutes at 20,000)
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) build -o bin/stichwort-bench ./cmd/stichwort-bench
